@@ -1,0 +1,110 @@
+// The .cnb blob format, version 1: the one table shared by the engine and the host.
+//
+// This file is compiled twice: by asc into the engine and by tsc into host/ (which imports
+// it as ../../assembly/format.js). So it holds only what both languages read the same way:
+// numeric constants and enums, no AssemblyScript types, no Node APIs.
+// docs/FORMAT.md documents every value here byte by byte; test/format-doc.test.ts checks
+// that the document and this file agree.
+
+/** Bytes 'C','N','B','1' read as a little-endian u32. */
+export const MAGIC = 0x31424e43;
+export const FORMAT_VERSION = 1;
+
+// ---- Header: HEADER_BYTES at offset 0 ----
+export const HEADER_BYTES = 64;
+export const H_MAGIC = 0; //         u32
+export const H_VERSION = 4; //       u16
+export const H_HEADER_BYTES = 6; //  u16
+export const H_BLOB_BYTES = 8; //    u32  total length of the blob
+export const H_CRC = 12; //          u32  CRC-32 (IEEE) of the blob with this field zeroed
+export const H_KIND = 16; //         u8   NodeKind of the root structure
+export const H_QUANT_MODE = 17; //   u8   QuantMode
+export const H_SECTION_COUNT = 18; // u16
+export const H_INPUT_DIM = 20; //    u32  d
+export const H_CLASS_COUNT = 24; //  u32  C
+export const H_MAX_DEPTH = 28; //    u32  most branch tests on any path
+export const H_SCRATCH_BYTES = 32; // u32 scratch the caller provides (0 for search)
+export const H_QUANT_PARAM = 36; //  i32  frac bits f, or the integer scale
+export const H_PAIRS = 40; //        u32  n, the distinct pairs memorized (informational)
+export const H_RESERVED = 44; //     20 bytes, must be zero
+
+// ---- Section table: SECTION_ENTRY_BYTES per entry, right after the header ----
+export const SECTION_ENTRY_BYTES = 16;
+export const S_ID = 0; //         u16 SectionId
+export const S_ELEM_BYTES = 2; // u16 bytes per element (0: variable)
+export const S_OFFSET = 4; //     u32 from the start of the blob, a multiple of SECTION_ALIGN
+export const S_BYTES = 8; //      u32 length of the payload
+export const S_COUNT = 12; //     u32 number of elements
+export const SECTION_ALIGN = 8;
+
+// ---- Limits: counts are capped before anything is sized from them ----
+export const MAX_INPUT_DIM = 65536;
+export const MAX_CLASSES = 65536;
+export const MAX_SECTIONS = 16;
+export const MAX_DEPTH = 64;
+export const MAX_SCRATCH_BYTES = 1048576;
+export const MAX_SEPARATORS = 0x3fffffff;
+/** x_int = round(x · 2^f) stays an i32 only for f ≤ 31 on any non-zero input. */
+export const MAX_FRAC_BITS = 31;
+/** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
+ *  represents every key exactly as a JavaScript number. */
+export const MAX_KEY_MAGNITUDE = 9007199254740991;
+
+/** What the root of a blob is. Values 2..5 are reserved so later kinds extend v1. */
+export enum NodeKind {
+  Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
+  Tree = 2, //          reserved: sparse label-aware tree (§3.2)
+  Dense = 3, //         reserved: dense layers (§2, §3.3)
+  LimbProgram = 4, //   reserved: multi-limb neuron program (§3.4)
+  Graph = 5, //         reserved: register-based conditional graph (§3.5)
+}
+export const KIND_LAST_SUPPORTED = 1;
+export const KIND_LAST_RESERVED = 5;
+
+export enum QuantMode {
+  FracBits = 0, // x_int = round(x · 2^f)
+  Scale = 1, //    x_int = round(x · scale)
+}
+
+/** Section ids. 6..9 are reserved for the kinds reserved above. */
+export enum SectionId {
+  Domain = 1, //     d × (i32 lo, i32 hi)
+  Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
+  Projection = 3, // d × i32 direction weights, none zero
+  Separators = 4, // m × i64 keys in Eytzinger (heap) order
+  Leaves = 5, //     (m + 1) × u8|u16 class per heap position past the separators
+  TreeNodes = 6, //  reserved
+  DenseLayers = 7, // reserved
+  LimbProgram = 8, // reserved
+  GraphNodes = 9, // reserved
+}
+export const SECTION_LAST_SUPPORTED = 5;
+export const SECTION_LAST_RESERVED = 9;
+
+/** Every reader returns the first failing check's code, in the order FORMAT.md lists them.
+ *  Codes 1..31 are about the blob, 32.. about a call. Append only. */
+export enum ErrorCode {
+  Ok = 0,
+  Truncated = 1,
+  BadMagic = 2,
+  UnsupportedVersion = 3,
+  BadHeader = 4,
+  LengthMismatch = 5,
+  BadChecksum = 6,
+  BadKind = 7,
+  UnsupportedKind = 8,
+  OverLimit = 9,
+  BadSection = 10,
+  UnsupportedSection = 11,
+  MissingSection = 12,
+  BadDomain = 13,
+  BadLabels = 14,
+  BadWeight = 15,
+  BadLeaf = 16,
+  BadDepth = 17,
+  KeyRange = 18,
+  // about a call, not a blob
+  NotValidated = 32,
+  OutOfMemory = 33,
+  InputOutOfDomain = 34,
+}

@@ -1,0 +1,157 @@
+// Untrusted bytes → error code. Runs once per blob; evaluation then trusts what it recorded.
+// The checks run in exactly the order docs/FORMAT.md ("Validation order") lists, and the
+// host's reader (host/format/reader.ts) runs the same order, so both give one code per blob.
+// Every length is compared as an unsigned difference (`bytes > len - offset`), never as an
+// end pointer that could wrap.
+
+import {
+  ErrorCode, MAGIC, FORMAT_VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_HEADER_BYTES,
+  H_BLOB_BYTES, H_CRC, H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT,
+  H_MAX_DEPTH, H_SCRATCH_BYTES, H_QUANT_PARAM, H_RESERVED, SECTION_ENTRY_BYTES, S_ID,
+  S_ELEM_BYTES, S_OFFSET, S_BYTES, S_COUNT, SECTION_ALIGN, MAX_INPUT_DIM, MAX_CLASSES,
+  MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
+  KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
+  SectionId, QuantMode,
+} from "./format";
+import { crc32 } from "./crc32";
+import { inMemory, invalidate, setSearch } from "./model";
+
+// Address of the section-table entry of each supported id (static memory, no allocation).
+const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
+// @ts-ignore: decorator
+@inline function entry(id: u32): usize { return <usize>load<u32>(ENTRY_OF + (id << 2)); }
+// @ts-ignore: decorator
+@inline function secElem(id: u32): u32 { return <u32>load<u16>(entry(id) + S_ELEM_BYTES); }
+// @ts-ignore: decorator
+@inline function secOffset(id: u32): u32 { return load<u32>(entry(id) + S_OFFSET); }
+// @ts-ignore: decorator
+@inline function secBytes(id: u32): u32 { return load<u32>(entry(id) + S_BYTES); }
+// @ts-ignore: decorator
+@inline function secCount(id: u32): u32 { return load<u32>(entry(id) + S_COUNT); }
+
+/** Validate the blob at [ptr, ptr + len). Returns ErrorCode.Ok or the first failing check. */
+export function validate(ptr: usize, blobLen: usize): i32 {
+  invalidate();
+  const len = <u32>blobLen;
+  if (!inMemory(ptr, len)) return ErrorCode.OutOfMemory;
+  if (len < <u32>HEADER_BYTES) return ErrorCode.Truncated;
+  if (load<u32>(ptr + H_MAGIC) != MAGIC) return ErrorCode.BadMagic;
+  if (<i32>load<u16>(ptr + H_VERSION) != FORMAT_VERSION) return ErrorCode.UnsupportedVersion;
+  if (<i32>load<u16>(ptr + H_HEADER_BYTES) != HEADER_BYTES) return ErrorCode.BadHeader;
+  const blobBytes = load<u32>(ptr + H_BLOB_BYTES);
+  if (blobBytes > len) return ErrorCode.Truncated;
+  if (blobBytes < len) return ErrorCode.LengthMismatch;
+  if (crc32(ptr, blobLen, H_CRC) != load<u32>(ptr + H_CRC)) return ErrorCode.BadChecksum;
+  for (let i: usize = H_RESERVED; i < <usize>HEADER_BYTES; i++) {
+    if (load<u8>(ptr + i) != 0) return ErrorCode.BadHeader;
+  }
+  const kind = <i32>load<u8>(ptr + H_KIND);
+  if (kind == 0 || kind > KIND_LAST_RESERVED) return ErrorCode.BadKind;
+  if (kind > KIND_LAST_SUPPORTED) return ErrorCode.UnsupportedKind;
+  const quantMode = <i32>load<u8>(ptr + H_QUANT_MODE);
+  const quantParam = load<i32>(ptr + H_QUANT_PARAM);
+  if (quantMode == QuantMode.FracBits) {
+    if (<u32>quantParam > <u32>MAX_FRAC_BITS) return ErrorCode.BadHeader;
+  } else if (quantMode == QuantMode.Scale) {
+    if (quantParam < 1) return ErrorCode.BadHeader;
+  } else return ErrorCode.BadHeader;
+
+  const d = load<u32>(ptr + H_INPUT_DIM);
+  const classes = load<u32>(ptr + H_CLASS_COUNT);
+  const sections = <u32>load<u16>(ptr + H_SECTION_COUNT);
+  const maxDepth = load<u32>(ptr + H_MAX_DEPTH);
+  if (d == 0 || d > <u32>MAX_INPUT_DIM) return ErrorCode.OverLimit;
+  if (classes == 0 || classes > <u32>MAX_CLASSES) return ErrorCode.OverLimit;
+  if (sections > <u32>MAX_SECTIONS) return ErrorCode.OverLimit;
+  if (maxDepth > <u32>MAX_DEPTH) return ErrorCode.OverLimit;
+  if (load<u32>(ptr + H_SCRATCH_BYTES) > <u32>MAX_SCRATCH_BYTES) return ErrorCode.OverLimit;
+
+  // Section table: framed entries in increasing, non-overlapping, aligned order.
+  const tableEnd = <u32>HEADER_BYTES + sections * SECTION_ENTRY_BYTES;
+  if (tableEnd > len) return ErrorCode.BadSection;
+  let seen: u32 = 0;
+  let prevEnd = tableEnd;
+  for (let i: u32 = 0; i < sections; i++) {
+    const e = ptr + HEADER_BYTES + i * SECTION_ENTRY_BYTES;
+    const id = <u32>load<u16>(e + S_ID);
+    const offset = load<u32>(e + S_OFFSET);
+    const bytes = load<u32>(e + S_BYTES);
+    if (id == 0 || id > <u32>SECTION_LAST_RESERVED) return ErrorCode.BadSection;
+    if (id > <u32>SECTION_LAST_SUPPORTED) return ErrorCode.UnsupportedSection;
+    if (offset % SECTION_ALIGN != 0 || offset < prevEnd) return ErrorCode.BadSection;
+    if (offset > len || bytes > len - offset) return ErrorCode.BadSection;
+    if (seen & (1 << id)) return ErrorCode.BadSection;
+    seen |= 1 << id;
+    store<u32>(ENTRY_OF + (id << 2), <u32>e);
+    prevEnd = offset + bytes;
+  }
+  for (let id: u32 = 1; id <= <u32>SECTION_LAST_SUPPORTED; id++) {
+    if (!(seen & (1 << id))) return ErrorCode.MissingSection;
+  }
+
+  // Domain: d × (lo, hi), lo ≤ hi.
+  if (!shaped(SectionId.Domain, 8, d)) return ErrorCode.BadSection;
+  const dom = ptr + secOffset(SectionId.Domain);
+  for (let j: usize = 0; j < d; j++) {
+    if (load<i32>(dom + (j << 3)) > load<i32>(dom + (j << 3) + 4)) return ErrorCode.BadDomain;
+  }
+
+  // Labels: C end offsets, non-decreasing, the last one closing the text exactly.
+  const lb = secBytes(SectionId.Labels);
+  if (secElem(SectionId.Labels) != 0 || secCount(SectionId.Labels) != classes
+    || <u64>lb < <u64>classes << 2) return ErrorCode.BadSection;
+  const labels = ptr + secOffset(SectionId.Labels);
+  let end: u32 = 0;
+  for (let c: usize = 0; c < classes; c++) {
+    const next = load<u32>(labels + (c << 2));
+    if (next < end) return ErrorCode.BadLabels;
+    end = next;
+  }
+  if (end != lb - (classes << 2)) return ErrorCode.BadLabels;
+
+  // Projection: d non-zero weights.
+  if (!shaped(SectionId.Projection, 4, d)) return ErrorCode.BadSection;
+  const proj = ptr + secOffset(SectionId.Projection);
+  for (let j: usize = 0; j < d; j++) {
+    if (load<i32>(proj + (j << 2)) == 0) return ErrorCode.BadWeight;
+  }
+
+  // Separators: m keys; leaves: m + 1 classes below C.
+  const m = secCount(SectionId.Separators);
+  if (m > <u32>MAX_SEPARATORS || !shaped(SectionId.Separators, 8, m)) return ErrorCode.BadSection;
+  const leafBytes = secElem(SectionId.Leaves);
+  if ((leafBytes != 1 && leafBytes != 2) || !shaped(SectionId.Leaves, leafBytes, m + 1)) {
+    return ErrorCode.BadSection;
+  }
+  const lv = ptr + secOffset(SectionId.Leaves);
+  for (let i: usize = 0; i <= m; i++) {
+    const cls = leafBytes == 1 ? <u32>load<u8>(lv + i) : <u32>load<u16>(lv + (i << 1));
+    if (cls >= classes) return ErrorCode.BadLeaf;
+  }
+
+  // The deepest leaf of a full heap of 2m + 1 positions sits at depth ⌊log₂(2m + 1)⌋.
+  if (maxDepth < 31 - clz<u32>(2 * m + 1)) return ErrorCode.BadDepth;
+
+  // Every key over the declared domain fits ±MAX_KEY_MAGNITUDE (|w|·|x| ≤ 2^62: no wrap).
+  let bound: u64 = 0;
+  for (let j: usize = 0; j < d; j++) {
+    const w = abs64(load<i32>(proj + (j << 2)));
+    const x = max(abs64(load<i32>(dom + (j << 3))), abs64(load<i32>(dom + (j << 3) + 4)));
+    bound += w * x;
+    if (bound > <u64>MAX_KEY_MAGNITUDE) return ErrorCode.KeyRange;
+  }
+
+  setSearch(d, dom, proj, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
+  return ErrorCode.Ok;
+}
+
+/** Does section `id` hold exactly `count` elements of `elem` bytes? */
+function shaped(id: i32, elem: u32, count: u32): bool {
+  return secElem(id) == elem && secCount(id) == count
+    && <u64>secBytes(id) == <u64>count * <u64>elem;
+}
+
+// @ts-ignore: decorator
+@inline function abs64(v: i32): u64 {
+  return <u64>(v < 0 ? -<i64>v : <i64>v);
+}

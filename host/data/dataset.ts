@@ -1,0 +1,122 @@
+// A dataset as every construction sees it: the distinct inputs (raw values), their classes,
+// and where each came from. Sources (csv, jsonl, mnist, synthetic, line-alternating) feed rows
+// to a DatasetBuilder, which merges exact repeats and refuses contradictions (SPEC §2).
+
+import { DataError, DatasetError } from './errors.js';
+import { RowSet } from './rowset.js';
+
+/** Per-coordinate input bounds in quantized units, the same for every coordinate. */
+export interface DeclaredDomain {
+  lo: number;
+  hi: number;
+}
+
+export interface Dataset {
+  /** What was loaded: a file path or a generator spec. */
+  name: string;
+  dim: number;
+  /** Rows read, before merging repeats. */
+  rows: number;
+  /** Rows that repeated an earlier input with the same label (merged). */
+  duplicates: number;
+  /** Distinct inputs. */
+  n: number;
+  /** n × dim raw values, row-major. */
+  x: Float64Array;
+  /** Class index of each distinct input. */
+  y: Uint32Array;
+  /** Label text of each class, in order of first appearance. */
+  classes: string[];
+  /** Source line (1-based) of each distinct input, for messages. */
+  line: Uint32Array;
+  /** An integer scale the data type declares (MNIST: 255), else chosen by quantization. */
+  scale?: number;
+  /** Bounds the data type declares (quantized units), else observed and widened. */
+  domain?: DeclaredDomain;
+}
+
+export class DatasetBuilder {
+  private x: Float64Array;
+  private y: Uint32Array;
+  private line: Uint32Array;
+  private n = 0;
+  private rows = 0;
+  private duplicates = 0;
+  private readonly classIndex = new Map<string, number>();
+  private readonly classes: string[] = [];
+  private readonly set: RowSet;
+
+  constructor(
+    private readonly name: string,
+    private readonly dim: number,
+    expectedRows = 1024,
+  ) {
+    const cap = Math.max(16, expectedRows);
+    this.x = new Float64Array(cap * dim);
+    this.y = new Uint32Array(cap);
+    this.line = new Uint32Array(cap);
+    this.set = new RowSet(this.x, dim, cap);
+  }
+
+  get distinct(): number {
+    return this.n;
+  }
+
+  /** Add a row; `labelColumn` is where the label sits, for the contradiction message.
+   *  Returns false when the row repeated an earlier input (merged). */
+  add(values: ArrayLike<number>, label: string, line: number, labelColumn: number): boolean {
+    if (this.n === this.y.length) this.grow();
+    const base = this.n * this.dim;
+    for (let k = 0; k < this.dim; k++) this.x[base + k] = values[k] + 0; // −0 → 0
+    this.rows++;
+    const prev = this.set.add(this.n);
+    let cls = this.classIndex.get(label);
+    if (prev >= 0) {
+      if (cls !== this.y[prev]) {
+        throw new DataError(this.name, line, labelColumn,
+          `label "${label}" contradicts label "${this.classes[this.y[prev]]}" given to the same input on line ${this.line[prev]}`);
+      }
+      this.duplicates++;
+      return false;
+    }
+    if (cls === undefined) {
+      cls = this.classes.length;
+      this.classes.push(label);
+      this.classIndex.set(label, cls);
+    }
+    this.y[this.n] = cls;
+    this.line[this.n] = line;
+    this.n++;
+    return true;
+  }
+
+  finish(extra: Pick<Dataset, 'scale' | 'domain'> = {}): Dataset {
+    if (this.n === 0) throw new DatasetError(`${this.name}: no data rows`);
+    return {
+      name: this.name,
+      dim: this.dim,
+      rows: this.rows,
+      duplicates: this.duplicates,
+      n: this.n,
+      x: this.x.slice(0, this.n * this.dim),
+      y: this.y.slice(0, this.n),
+      classes: this.classes,
+      line: this.line.slice(0, this.n),
+      ...extra,
+    };
+  }
+
+  private grow(): void {
+    const cap = this.y.length * 2;
+    const x = new Float64Array(cap * this.dim);
+    x.set(this.x);
+    this.x = x;
+    const y = new Uint32Array(cap);
+    y.set(this.y);
+    this.y = y;
+    const line = new Uint32Array(cap);
+    line.set(this.line);
+    this.line = line;
+    this.set.rebind(this.x);
+  }
+}

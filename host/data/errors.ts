@@ -1,0 +1,21 @@
+// Bad data is reported where it is: file, line and column, in one line a user can act on.
+
+export class DataError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+    this.name = 'DataError';
+  }
+}
+
+/** A problem with a dataset as a whole (no single cell to point at). */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}

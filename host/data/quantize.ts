@@ -1,0 +1,124 @@
+// Fixed-point quantization (SPEC §4): one global scale per dataset, x_int = round(x · 2^f)
+// (round half away from zero) with f the first of 0, 1, 2, … at which distinct raw inputs
+// stay distinct, or an integer scale the data type declares. Also the input domain: declared
+// by the data type, or the observed range widened by DOMAIN_MARGIN of its span on each side.
+
+import { QuantMode, MAX_FRAC_BITS } from '../../assembly/format.js';
+import type { Dataset } from './dataset.js';
+import { DataError, DatasetError } from './errors.js';
+import { RowSet } from './rowset.js';
+
+export interface Quantization {
+  mode: QuantMode;
+  /** f for FracBits, the scale for Scale. */
+  param: number;
+}
+
+export interface Domain {
+  lo: Int32Array;
+  hi: Int32Array;
+}
+
+/** Observed ranges are widened by this fraction of their span (at least 1) on each side, so
+ *  inputs a little outside the training data still evaluate (documented in docs/DECISIONS.md). */
+export const DOMAIN_MARGIN = 0.5;
+
+const I32_MAX = 0x7fffffff;
+
+export function describeQuantization(q: Quantization): string {
+  return q.mode === QuantMode.Scale ? `x·${q.param}` : `x·2^${q.param}`;
+}
+
+/** round(x · scale), half away from zero; NaN when the result leaves i32. */
+export function quantizeValue(x: number, q: Quantization): number {
+  const s = q.mode === QuantMode.Scale ? x * q.param : x * 2 ** q.param;
+  const r = Math.sign(s) * Math.floor(Math.abs(s) + 0.5) + 0;
+  return r >= -I32_MAX - 1 && r <= I32_MAX ? r : NaN;
+}
+
+/** The quantization for a dataset: its declared scale, `fracBits` if given, else the scan. */
+export function chooseQuantization(ds: Dataset, fracBits?: number): Quantization {
+  if (fracBits !== undefined) {
+    if (!Number.isInteger(fracBits) || fracBits < 0 || fracBits > MAX_FRAC_BITS) {
+      throw new DatasetError(`--frac-bits must be an integer in 0..${MAX_FRAC_BITS}, got ${fracBits}`);
+    }
+    return { mode: QuantMode.FracBits, param: fracBits };
+  }
+  if (ds.scale !== undefined) return { mode: QuantMode.Scale, param: ds.scale };
+  let maxAbs = 0;
+  let integral = true;
+  for (const v of ds.x) {
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    if (!Number.isInteger(v)) integral = false;
+  }
+  // Integers within i32 stay distinct at f = 0: nothing to scan.
+  if (integral && maxAbs <= I32_MAX) return { mode: QuantMode.FracBits, param: 0 };
+  let f = 0;
+  for (; f < MAX_FRAC_BITS && maxAbs * 2 ** (f + 1) <= I32_MAX; f++) {
+    if (firstCollision(ds, { mode: QuantMode.FracBits, param: f }) === undefined) break;
+  }
+  return { mode: QuantMode.FracBits, param: f };
+}
+
+/** Quantize every distinct input; refuses values outside i32 and two inputs that collide. */
+export function quantize(ds: Dataset, q: Quantization): Int32Array {
+  const out = new Int32Array(ds.x.length);
+  for (let i = 0; i < ds.x.length; i++) {
+    const v = quantizeValue(ds.x[i], q);
+    if (Number.isNaN(v)) {
+      const row = Math.floor(i / ds.dim);
+      throw new DataError(ds.name, ds.line[row], (i % ds.dim) + 1,
+        `value ${ds.x[i]} does not fit a 32-bit integer at scale ${describeQuantization(q)}`);
+    }
+    out[i] = v;
+  }
+  const c = collisionIn(out, ds.dim, ds.n);
+  if (c !== undefined) {
+    throw new DataError(ds.name, ds.line[c[1]], 1,
+      `this input and the one on line ${ds.line[c[0]]} differ but quantize to the same integers at ` +
+      `scale ${describeQuantization(q)}; give more fractional bits with --frac-bits`);
+  }
+  return out;
+}
+
+function firstCollision(ds: Dataset, q: Quantization): [number, number] | undefined {
+  const out = new Int32Array(ds.x.length);
+  for (let i = 0; i < ds.x.length; i++) {
+    const v = quantizeValue(ds.x[i], q);
+    if (Number.isNaN(v)) return [0, 0];
+    out[i] = v;
+  }
+  return collisionIn(out, ds.dim, ds.n);
+}
+
+function collisionIn(rows: Int32Array, dim: number, n: number): [number, number] | undefined {
+  const set = new RowSet(rows, dim, n);
+  for (let i = 0; i < n; i++) {
+    const prev = set.add(i);
+    if (prev >= 0) return [prev, i];
+  }
+  return undefined;
+}
+
+/** The declared domain, or the observed one widened by DOMAIN_MARGIN, clamped to i32. */
+export function inputDomain(ds: Dataset, xq: Int32Array): Domain {
+  const lo = new Int32Array(ds.dim);
+  const hi = new Int32Array(ds.dim);
+  if (ds.domain) {
+    lo.fill(ds.domain.lo);
+    hi.fill(ds.domain.hi);
+    return { lo, hi };
+  }
+  for (let k = 0; k < ds.dim; k++) {
+    let a = Infinity;
+    let b = -Infinity;
+    for (let i = k; i < xq.length; i += ds.dim) {
+      if (xq[i] < a) a = xq[i];
+      if (xq[i] > b) b = xq[i];
+    }
+    const margin = Math.max(1, Math.ceil((b - a) * DOMAIN_MARGIN));
+    lo[k] = Math.max(-I32_MAX - 1, a - margin);
+    hi[k] = Math.min(I32_MAX, b + margin);
+  }
+  return { lo, hi };
+}

@@ -1,0 +1,61 @@
+// Dataset specs, as the CLI and the library take them: `mnist:N`,
+// `synthetic:n=…,d=…,labels=…,seed=…`, `line-alternating:n=…`, or a file path
+// (.jsonl/.ndjson: JSON lines; anything else: CSV).
+
+import { readFileSync } from 'node:fs';
+import { parseCsvDataset, type TableOptions } from './csv.js';
+import type { Dataset } from './dataset.js';
+import { DatasetError } from './errors.js';
+import { parseJsonlDataset } from './jsonl.js';
+import { lineAlternating } from './line-alternating.js';
+import { loadMnist } from './mnist.js';
+import { generateSynthetic, type SyntheticSpec } from './synthetic.js';
+
+function params(spec: string, body: string, allowed: string[]): Map<string, string> {
+  const m = new Map<string, string>();
+  for (const part of body.split(',').filter((p) => p.length > 0)) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq);
+    if (eq < 0 || !allowed.includes(key)) {
+      throw new DatasetError(`${spec}: expected ${allowed.map((a) => `${a}=…`).join(',')}, got "${part}"`);
+    }
+    m.set(key, part.slice(eq + 1));
+  }
+  return m;
+}
+
+function int(spec: string, key: string, text: string | undefined, fallback?: number): number {
+  if (text === undefined) {
+    if (fallback === undefined) throw new DatasetError(`${spec}: missing ${key}=…`);
+    return fallback;
+  }
+  if (!/^\d+$/.test(text)) throw new DatasetError(`${spec}: ${key} must be a non-negative integer, got "${text}"`);
+  return Number(text);
+}
+
+export function parseSyntheticSpec(spec: string): SyntheticSpec {
+  const p = params(spec, spec.slice('synthetic:'.length), ['n', 'd', 'labels', 'seed']);
+  const labels = p.get('labels') ?? 'distinct';
+  return {
+    n: int(spec, 'n', p.get('n')),
+    d: int(spec, 'd', p.get('d'), 16),
+    labels: labels === 'distinct' ? 'distinct' : int(spec, 'labels', labels),
+    seed: int(spec, 'seed', p.get('seed'), 1),
+  };
+}
+
+export function loadDataset(spec: string, opts: TableOptions = {}): Dataset {
+  if (spec.startsWith('mnist:')) return loadMnist(int(spec, 'N', spec.slice('mnist:'.length)));
+  if (spec.startsWith('synthetic:')) return generateSynthetic(parseSyntheticSpec(spec));
+  if (spec.startsWith('line-alternating:')) {
+    const p = params(spec, spec.slice('line-alternating:'.length), ['n']);
+    return lineAlternating(int(spec, 'n', p.get('n')));
+  }
+  let text: string;
+  try {
+    text = readFileSync(spec, 'utf8');
+  } catch (e) {
+    throw new DatasetError(`cannot read dataset ${spec}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return /\.(jsonl|ndjson)$/i.test(spec) ? parseJsonlDataset(text, spec) : parseCsvDataset(text, spec, opts);
+}
