@@ -1,7 +1,7 @@
 // The trusting integer loop: the blob was validated, so no bounds are checked here except the
 // caller's input, which is never trusted. Counters are compiled in only for the counting build.
 
-import { ErrorCode } from "./format";
+import { ErrorCode, I64_WORDS } from "./format";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
   valid, inputDim, domain, projection, separators, separatorCount, leaves, leafBytes, inMemory,
@@ -53,15 +53,17 @@ function evaluateTrusted(input: usize): i32 {
     }
     const w = read<i32>(projection + (j << 2), true);
     t += <i64>w * <i64>x;
-    if (COUNTING) { if (w != 1 && w != -1) countMul(1, 2); }
+    if (COUNTING) { if (w != 1 && w != -1) countMul(1, I64_WORDS); }
   }
-  if (COUNTING) countAdd(<u32>d - 1, 2);
+  if (COUNTING) countAdd(<u32>d - 1, I64_WORDS);
   const m = separatorCount;
   let i: usize = 1;
   while (i <= m) {
     i = (i << 1) | <usize>(t >= read<i64>(separators + ((i - 1) << 3), true));
-    if (COUNTING) countCmp(1, 2);
+    if (COUNTING) countCmp(1, I64_WORDS);
   }
   const leaf = i - m - 1;
-  return leafBytes == 1 ? <i32>read<u8>(leaves + leaf, true) : <i32>read<u16>(leaves + (leaf << 1), true);
+  if (leafBytes == 1) return <i32>read<u8>(leaves + leaf, true);
+  if (leafBytes == 2) return <i32>read<u16>(leaves + (leaf << 1), true);
+  return read<i32>(leaves + (leaf << 2), true);
 }

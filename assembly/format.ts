@@ -39,7 +39,7 @@ export const SECTION_ALIGN = 8;
 
 // ---- Limits: counts are capped before anything is sized from them ----
 export const MAX_INPUT_DIM = 65536;
-export const MAX_CLASSES = 65536;
+export const MAX_CLASSES = 16777216;
 export const MAX_SECTIONS = 16;
 export const MAX_DEPTH = 64;
 export const MAX_SCRATCH_BYTES = 1048576;
@@ -49,6 +49,9 @@ export const MAX_FRAC_BITS = 31;
 /** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
  *  represents every key exactly as a JavaScript number. */
 export const MAX_KEY_MAGNITUDE = 9007199254740991;
+
+/** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (SPEC §2). */
+export const I64_WORDS = 2;
 
 /** What the root of a blob is. Values 2..5 are reserved so later kinds extend v1. */
 export enum NodeKind {
@@ -72,7 +75,7 @@ export enum SectionId {
   Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
   Projection = 3, // d × i32 direction weights, none zero
   Separators = 4, // m × i64 keys in Eytzinger (heap) order
-  Leaves = 5, //     (m + 1) × u8|u16 class per heap position past the separators
+  Leaves = 5, //     (m + 1) × u8|u16|u32 class per heap position past the separators
   TreeNodes = 6, //  reserved
   DenseLayers = 7, // reserved
   LimbProgram = 8, // reserved

@@ -120,12 +120,13 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   const m = secCount(SectionId.Separators);
   if (m > <u32>MAX_SEPARATORS || !shaped(SectionId.Separators, 8, m)) return ErrorCode.BadSection;
   const leafBytes = secElem(SectionId.Leaves);
-  if ((leafBytes != 1 && leafBytes != 2) || !shaped(SectionId.Leaves, leafBytes, m + 1)) {
+  if ((leafBytes != 1 && leafBytes != 2 && leafBytes != 4) || !shaped(SectionId.Leaves, leafBytes, m + 1)) {
     return ErrorCode.BadSection;
   }
   const lv = ptr + secOffset(SectionId.Leaves);
   for (let i: usize = 0; i <= m; i++) {
-    const cls = leafBytes == 1 ? <u32>load<u8>(lv + i) : <u32>load<u16>(lv + (i << 1));
+    const cls = leafBytes == 1 ? <u32>load<u8>(lv + i)
+      : leafBytes == 2 ? <u32>load<u16>(lv + (i << 1)) : load<u32>(lv + (i << 2));
     if (cls >= classes) return ErrorCode.BadLeaf;
   }
 

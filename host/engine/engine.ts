@@ -1,0 +1,130 @@
+// Loading the WebAssembly engine and calling it, with the plain WebAssembly API. The release
+// build answers; the counting build also reports SPEC §2's counts for the last input.
+// Memory layout (see assembly/index.ts): blob at heapBase (8-aligned), inputs and outputs
+// after it; memory grows on demand. One Engine holds one blob at a time.
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ErrorCode } from '../../assembly/format.js';
+import { BlobError } from '../format/errors.js';
+import type { OpCounts } from './reference.js';
+
+export type EngineVariant = 'release' | 'counting';
+
+export const ENGINE_FILES: Record<EngineVariant, string> = {
+  release: fileURLToPath(new URL('../../../build/condnet.wasm', import.meta.url)),
+  counting: fileURLToPath(new URL('../../../build/condnet-counting.wasm', import.meta.url)),
+};
+
+/** Counter indices of the counting build (assembly/counting.ts, enum Counter). */
+const enum Counter { Mul = 0, Add = 1, Cmp = 2, WordOps = 3, Loads = 4, LowAddr = 5, HighAddr = 6 }
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  validate(ptr: number, len: number): number;
+  evaluate(input: number): number;
+  evaluateBatch(input: number, count: number, out: number): number;
+  counter?(which: number): number;
+}
+
+const modules = new Map<EngineVariant, WebAssembly.Module>();
+
+export function engineBytes(variant: EngineVariant = 'release'): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFileSync(ENGINE_FILES[variant]));
+}
+
+const align8 = (x: number) => (x + 7) & ~7;
+
+export class Engine {
+  private readonly ex: Exports;
+  private blobAt = 0;
+  private blobLen = 0;
+  private dim = 0;
+
+  constructor(readonly variant: EngineVariant = 'release', module?: WebAssembly.Module) {
+    let mod = module ?? modules.get(variant);
+    if (!mod) {
+      mod = new WebAssembly.Module(engineBytes(variant));
+      modules.set(variant, mod);
+    }
+    this.ex = new WebAssembly.Instance(mod, {}).exports as unknown as Exports;
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.ex.memory;
+  }
+
+  /** Make sure linear memory holds `bytes` bytes. */
+  private reserve(bytes: number): void {
+    const have = this.ex.memory.buffer.byteLength;
+    if (bytes > have) this.ex.memory.grow(Math.ceil((bytes - have) / 65536));
+  }
+
+  /** Copy a blob in and validate it; returns the engine's ErrorCode (Ok = 0). */
+  load(blob: Uint8Array, dim: number): ErrorCode {
+    this.blobAt = align8(this.ex.heapBase());
+    this.blobLen = blob.length;
+    this.dim = dim;
+    this.reserve(this.blobAt + blob.length);
+    new Uint8Array(this.ex.memory.buffer, this.blobAt, blob.length).set(blob);
+    return this.ex.validate(this.blobAt, blob.length);
+  }
+
+  /** load(), throwing BlobError on a rejected blob. */
+  loadOrThrow(blob: Uint8Array, dim: number): void {
+    const code = this.load(blob, dim);
+    if (code !== ErrorCode.Ok) throw BlobError.of(code, { what: 'rejected by the engine' });
+  }
+
+  /** Raw validate() on bytes already in memory (for tests of the API's own guards). */
+  validateRaw(ptr: number, len: number): number {
+    return this.ex.validate(ptr, len);
+  }
+
+  private get inputAt(): number {
+    return align8(this.blobAt + this.blobLen);
+  }
+
+  /** Class of one input (i32 × dim), or −ErrorCode. */
+  evaluate(x: Int32Array, offset = 0): number {
+    const at = this.inputAt;
+    this.reserve(at + 4 * this.dim);
+    new Int32Array(this.ex.memory.buffer, at, this.dim).set(x.subarray(offset, offset + this.dim));
+    return this.ex.evaluate(at);
+  }
+
+  /** Classes (or −ErrorCode) of `count` inputs laid out row-major in `x`. */
+  evaluateBatch(x: Int32Array, count = x.length / this.dim): Int32Array {
+    const at = this.inputAt;
+    const out = at + 4 * this.dim * count;
+    this.reserve(out + 4 * count);
+    new Int32Array(this.ex.memory.buffer, at, this.dim * count).set(x.subarray(0, this.dim * count));
+    this.ex.evaluateBatch(at, count, out);
+    return new Int32Array(this.ex.memory.buffer, out, count).slice();
+  }
+
+  /** Copy a batch in once, for timing repeated evaluateBatch calls; returns a runner. */
+  prepareBatch(x: Int32Array, count: number): () => number {
+    const at = this.inputAt;
+    const out = at + 4 * this.dim * count;
+    this.reserve(out + 4 * count);
+    new Int32Array(this.ex.memory.buffer, at, this.dim * count).set(x.subarray(0, this.dim * count));
+    const ex = this.ex;
+    return () => ex.evaluateBatch(at, count, out);
+  }
+
+  /** Counts of the last evaluated input (counting build only). */
+  counts(): OpCounts {
+    const c = this.ex.counter;
+    if (!c) throw new Error('counts() needs the counting engine');
+    return { mul: c(Counter.Mul), add: c(Counter.Add), cmp: c(Counter.Cmp), wordOps: c(Counter.WordOps), loads: c(Counter.Loads) };
+  }
+
+  /** Lowest and highest blob-relative byte read by the last evaluation (counting build). */
+  touched(): { low: number; high: number } {
+    const c = this.ex.counter;
+    if (!c) throw new Error('touched() needs the counting engine');
+    return { low: (c(Counter.LowAddr) >>> 0) - this.blobAt, high: (c(Counter.HighAddr) >>> 0) - this.blobAt };
+  }
+}

@@ -1,0 +1,94 @@
+// Numbers in the engine, words in the host: every ErrorCode has one message here, and
+// typed error classes carry the code with the offset, the bad value and the limit.
+
+import { ErrorCode } from '../../assembly/format.js';
+
+/** One message per ErrorCode, in the enum's order (test/format-errors.test.ts checks it). */
+export const ERROR_MESSAGES: ReadonlyArray<readonly [ErrorCode, string]> = [
+  [ErrorCode.Ok, 'valid'],
+  [ErrorCode.Truncated, 'blob is truncated'],
+  [ErrorCode.BadMagic, 'not a condnet blob (bad magic)'],
+  [ErrorCode.UnsupportedVersion, 'unsupported format version'],
+  [ErrorCode.BadHeader, 'malformed header'],
+  [ErrorCode.LengthMismatch, 'blob length does not match its header'],
+  [ErrorCode.BadChecksum, 'checksum mismatch (the blob is corrupted)'],
+  [ErrorCode.BadKind, 'unknown network kind'],
+  [ErrorCode.UnsupportedKind, 'network kind not supported by this version'],
+  [ErrorCode.OverLimit, 'a count exceeds its limit'],
+  [ErrorCode.BadSection, 'malformed section table or section'],
+  [ErrorCode.UnsupportedSection, 'section kind not supported by this version'],
+  [ErrorCode.MissingSection, 'a required section is missing'],
+  [ErrorCode.BadDomain, 'input domain has a lower bound above its upper bound'],
+  [ErrorCode.BadLabels, 'malformed class-label table'],
+  [ErrorCode.BadWeight, 'a projection weight is zero'],
+  [ErrorCode.BadLeaf, 'a leaf holds a class outside the label table'],
+  [ErrorCode.BadDepth, 'header depth is below the depth of the search'],
+  [ErrorCode.KeyRange, 'keys can exceed ±(2^53 − 1) over the declared domain'],
+  [ErrorCode.NotValidated, 'no validated blob loaded'],
+  [ErrorCode.OutOfMemory, 'region outside the engine memory'],
+  [ErrorCode.InputOutOfDomain, 'input outside the declared domain'],
+];
+
+const MESSAGE = new Map(ERROR_MESSAGES);
+
+export function errorMessage(code: number): string {
+  return MESSAGE.get(code) ?? `unknown error code ${code}`;
+}
+
+export interface BlobErrorDetail {
+  /** Byte offset in the blob where the bad field is. */
+  offset?: number;
+  value?: number | bigint;
+  limit?: number | bigint;
+  /** What was being checked, e.g. "section 3 (Projection) element 7". */
+  what?: string;
+}
+
+/** A blob failed validation; `code` is the ErrorCode every reader gives for it. */
+export class BlobError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: BlobErrorDetail = {},
+  ) {
+    super(BlobError.describe(code, detail));
+    this.name = 'BlobError';
+  }
+
+  static describe(code: ErrorCode, d: BlobErrorDetail): string {
+    const parts = [`${errorMessage(code)} (error ${code}`];
+    if (d.what) parts.push(d.what);
+    if (d.offset !== undefined) parts.push(`at byte ${d.offset}`);
+    if (d.value !== undefined) parts.push(`value ${d.value}`);
+    if (d.limit !== undefined) parts.push(`limit ${d.limit}`);
+    return parts.join(', ') + ')';
+  }
+
+  static of(code: ErrorCode, detail: BlobErrorDetail = {}): BlobError {
+    switch (code) {
+      case ErrorCode.Truncated:
+        return new TruncatedBlobError(code, detail);
+      case ErrorCode.UnsupportedVersion:
+      case ErrorCode.UnsupportedKind:
+      case ErrorCode.UnsupportedSection:
+        return new UnsupportedBlobError(code, detail);
+      case ErrorCode.OverLimit:
+      case ErrorCode.KeyRange:
+        return new OverLimitBlobError(code, detail);
+      default:
+        return new MalformedBlobError(code, detail);
+    }
+  }
+}
+
+export class TruncatedBlobError extends BlobError {}
+export class MalformedBlobError extends BlobError {}
+export class UnsupportedBlobError extends BlobError {}
+export class OverLimitBlobError extends BlobError {}
+
+/** The packer refuses a value that does not fit its field instead of wrapping it. */
+export class FieldRangeError extends Error {
+  constructor(field: string, value: number | bigint, lo: number | bigint, hi: number | bigint) {
+    super(`cannot pack ${field} = ${value}: it must lie in ${lo}..${hi}`);
+    this.name = 'FieldRangeError';
+  }
+}

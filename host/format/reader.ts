@@ -1,0 +1,192 @@
+// The one reader of .cnb blobs on the host. It runs the checks of assembly/validate.ts in the
+// same order (docs/FORMAT.md, "Validation order"), so both readers give every blob the same
+// ErrorCode; then it decodes the network.
+
+import {
+  ErrorCode, MAGIC, FORMAT_VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_HEADER_BYTES,
+  H_BLOB_BYTES, H_CRC, H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT,
+  H_MAX_DEPTH, H_SCRATCH_BYTES, H_QUANT_PARAM, H_PAIRS, H_RESERVED, SECTION_ENTRY_BYTES, S_ID,
+  S_ELEM_BYTES, S_OFFSET, S_BYTES, S_COUNT, SECTION_ALIGN, MAX_INPUT_DIM, MAX_CLASSES,
+  MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
+  KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
+  SectionId, QuantMode,
+} from '../../assembly/format.js';
+import type { SearchNetwork } from '../network.js';
+import { searchDepth } from '../network.js';
+import { crc32 } from './crc32.js';
+import { BlobError, type BlobErrorDetail } from './errors.js';
+
+export interface SectionInfo {
+  id: SectionId;
+  name: string;
+  elemBytes: number;
+  offset: number;
+  bytes: number;
+  count: number;
+}
+
+export interface ReadResult {
+  network: SearchNetwork;
+  sections: SectionInfo[];
+  bytes: number;
+}
+
+function fail(code: ErrorCode, detail: BlobErrorDetail = {}): never {
+  throw BlobError.of(code, detail);
+}
+
+/** Validate and decode a blob; throws BlobError with the code every reader gives. */
+export function readBlob(blob: Uint8Array): ReadResult {
+  const len = blob.length;
+  if (len < HEADER_BYTES) fail(ErrorCode.Truncated, { value: len, limit: HEADER_BYTES, what: 'blob shorter than the header' });
+  const v = new DataView(blob.buffer, blob.byteOffset, len);
+  const u8 = (o: number) => v.getUint8(o);
+  const u16 = (o: number) => v.getUint16(o, true);
+  const u32 = (o: number) => v.getUint32(o, true);
+  const i32 = (o: number) => v.getInt32(o, true);
+
+  if (u32(H_MAGIC) !== MAGIC) fail(ErrorCode.BadMagic, { offset: H_MAGIC, value: u32(H_MAGIC) });
+  if (u16(H_VERSION) !== FORMAT_VERSION) fail(ErrorCode.UnsupportedVersion, { offset: H_VERSION, value: u16(H_VERSION), limit: FORMAT_VERSION });
+  if (u16(H_HEADER_BYTES) !== HEADER_BYTES) fail(ErrorCode.BadHeader, { offset: H_HEADER_BYTES, value: u16(H_HEADER_BYTES), what: 'header size' });
+  const blobBytes = u32(H_BLOB_BYTES);
+  if (blobBytes > len) fail(ErrorCode.Truncated, { offset: H_BLOB_BYTES, value: len, limit: blobBytes, what: 'bytes present vs bytes declared' });
+  if (blobBytes < len) fail(ErrorCode.LengthMismatch, { offset: H_BLOB_BYTES, value: len, limit: blobBytes, what: 'bytes present vs bytes declared' });
+  const crc = crc32(blob, H_CRC);
+  if (crc !== u32(H_CRC)) fail(ErrorCode.BadChecksum, { offset: H_CRC, value: u32(H_CRC), limit: crc, what: 'stored vs computed CRC-32' });
+  for (let i = H_RESERVED; i < HEADER_BYTES; i++) {
+    if (u8(i) !== 0) fail(ErrorCode.BadHeader, { offset: i, value: u8(i), what: 'reserved byte' });
+  }
+  const kind = u8(H_KIND);
+  if (kind === 0 || kind > KIND_LAST_RESERVED) fail(ErrorCode.BadKind, { offset: H_KIND, value: kind });
+  if (kind > KIND_LAST_SUPPORTED) fail(ErrorCode.UnsupportedKind, { offset: H_KIND, value: kind, limit: KIND_LAST_SUPPORTED });
+  const quantMode = u8(H_QUANT_MODE);
+  const quantParam = i32(H_QUANT_PARAM);
+  if (quantMode === QuantMode.FracBits) {
+    if (quantParam < 0 || quantParam > MAX_FRAC_BITS) fail(ErrorCode.BadHeader, { offset: H_QUANT_PARAM, value: quantParam, limit: MAX_FRAC_BITS, what: 'fractional bits' });
+  } else if (quantMode === QuantMode.Scale) {
+    if (quantParam < 1) fail(ErrorCode.BadHeader, { offset: H_QUANT_PARAM, value: quantParam, what: 'scale' });
+  } else fail(ErrorCode.BadHeader, { offset: H_QUANT_MODE, value: quantMode, what: 'quantization mode' });
+
+  const d = u32(H_INPUT_DIM);
+  const classes = u32(H_CLASS_COUNT);
+  const sections = u16(H_SECTION_COUNT);
+  const maxDepth = u32(H_MAX_DEPTH);
+  if (d === 0 || d > MAX_INPUT_DIM) fail(ErrorCode.OverLimit, { offset: H_INPUT_DIM, value: d, limit: MAX_INPUT_DIM, what: 'input dimension' });
+  if (classes === 0 || classes > MAX_CLASSES) fail(ErrorCode.OverLimit, { offset: H_CLASS_COUNT, value: classes, limit: MAX_CLASSES, what: 'class count' });
+  if (sections > MAX_SECTIONS) fail(ErrorCode.OverLimit, { offset: H_SECTION_COUNT, value: sections, limit: MAX_SECTIONS, what: 'section count' });
+  if (maxDepth > MAX_DEPTH) fail(ErrorCode.OverLimit, { offset: H_MAX_DEPTH, value: maxDepth, limit: MAX_DEPTH, what: 'depth' });
+  const scratch = u32(H_SCRATCH_BYTES);
+  if (scratch > MAX_SCRATCH_BYTES) fail(ErrorCode.OverLimit, { offset: H_SCRATCH_BYTES, value: scratch, limit: MAX_SCRATCH_BYTES, what: 'scratch bytes' });
+
+  const tableEnd = HEADER_BYTES + sections * SECTION_ENTRY_BYTES;
+  if (tableEnd > len) fail(ErrorCode.BadSection, { offset: H_SECTION_COUNT, value: tableEnd, limit: len, what: 'section table end' });
+  const byId = new Map<number, SectionInfo>();
+  const infos: SectionInfo[] = [];
+  let prevEnd = tableEnd;
+  for (let i = 0; i < sections; i++) {
+    const e = HEADER_BYTES + i * SECTION_ENTRY_BYTES;
+    const id = u16(e + S_ID);
+    const offset = u32(e + S_OFFSET);
+    const bytes = u32(e + S_BYTES);
+    const what = `section entry ${i}`;
+    if (id === 0 || id > SECTION_LAST_RESERVED) fail(ErrorCode.BadSection, { offset: e + S_ID, value: id, what });
+    if (id > SECTION_LAST_SUPPORTED) fail(ErrorCode.UnsupportedSection, { offset: e + S_ID, value: id, limit: SECTION_LAST_SUPPORTED, what });
+    if (offset % SECTION_ALIGN !== 0 || offset < prevEnd) fail(ErrorCode.BadSection, { offset: e + S_OFFSET, value: offset, limit: prevEnd, what: `${what} offset (aligned, after the previous section)` });
+    if (offset > len || bytes > len - offset) fail(ErrorCode.BadSection, { offset: e + S_BYTES, value: bytes, limit: Math.max(0, len - offset), what: `${what} length` });
+    if (byId.has(id)) fail(ErrorCode.BadSection, { offset: e + S_ID, value: id, what: `${what}: duplicate id` });
+    const info: SectionInfo = { id, name: SectionId[id], elemBytes: u16(e + S_ELEM_BYTES), offset, bytes, count: u32(e + S_COUNT) };
+    byId.set(id, info);
+    infos.push(info);
+    prevEnd = offset + bytes;
+  }
+  for (let id = 1; id <= SECTION_LAST_SUPPORTED; id++) {
+    if (!byId.has(id)) fail(ErrorCode.MissingSection, { value: id, what: `section ${SectionId[id]}` });
+  }
+  const sec = (id: SectionId) => byId.get(id)!;
+  const shaped = (id: SectionId, elem: number, count: number) => {
+    const s = sec(id);
+    return s.elemBytes === elem && s.count === count && s.bytes === count * elem;
+  };
+  const shapeError = (id: SectionId): never => {
+    const s = sec(id);
+    return fail(ErrorCode.BadSection, { offset: s.offset, value: s.bytes, what: `section ${s.name} (element bytes ${s.elemBytes}, count ${s.count})` });
+  };
+
+  if (!shaped(SectionId.Domain, 8, d)) shapeError(SectionId.Domain);
+  const dom = sec(SectionId.Domain).offset;
+  const lo = new Int32Array(d);
+  const hi = new Int32Array(d);
+  for (let j = 0; j < d; j++) {
+    lo[j] = i32(dom + 8 * j);
+    hi[j] = i32(dom + 8 * j + 4);
+    if (lo[j] > hi[j]) fail(ErrorCode.BadDomain, { offset: dom + 8 * j, value: lo[j], limit: hi[j], what: `coordinate ${j}` });
+  }
+
+  const ls = sec(SectionId.Labels);
+  if (ls.elemBytes !== 0 || ls.count !== classes || ls.bytes < 4 * classes) shapeError(SectionId.Labels);
+  const ends = new Uint32Array(classes);
+  let end = 0;
+  for (let c = 0; c < classes; c++) {
+    const next = u32(ls.offset + 4 * c);
+    if (next < end) fail(ErrorCode.BadLabels, { offset: ls.offset + 4 * c, value: next, limit: end, what: `end of label ${c}` });
+    end = ends[c] = next;
+  }
+  if (end !== ls.bytes - 4 * classes) fail(ErrorCode.BadLabels, { offset: ls.offset, value: end, limit: ls.bytes - 4 * classes, what: 'label text length' });
+
+  if (!shaped(SectionId.Projection, 4, d)) shapeError(SectionId.Projection);
+  const proj = sec(SectionId.Projection).offset;
+  const projection = new Int32Array(d);
+  for (let j = 0; j < d; j++) {
+    projection[j] = i32(proj + 4 * j);
+    if (projection[j] === 0) fail(ErrorCode.BadWeight, { offset: proj + 4 * j, value: 0, what: `weight ${j}` });
+  }
+
+  const m = sec(SectionId.Separators).count;
+  if (m > MAX_SEPARATORS || !shaped(SectionId.Separators, 8, m)) shapeError(SectionId.Separators);
+  const leafBytes = sec(SectionId.Leaves).elemBytes;
+  if ((leafBytes !== 1 && leafBytes !== 2 && leafBytes !== 4) || !shaped(SectionId.Leaves, leafBytes, m + 1)) shapeError(SectionId.Leaves);
+  const lv = sec(SectionId.Leaves).offset;
+  const leaves = new Uint32Array(m + 1);
+  for (let i = 0; i <= m; i++) {
+    const at = lv + i * leafBytes;
+    const c = leafBytes === 1 ? u8(at) : leafBytes === 2 ? u16(at) : u32(at);
+    if (c >= classes) fail(ErrorCode.BadLeaf, { offset: at, value: c, limit: classes - 1, what: `leaf ${i}` });
+    leaves[i] = c;
+  }
+
+  if (maxDepth < searchDepth(m)) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: maxDepth, limit: searchDepth(m) });
+
+  let bound = 0n;
+  for (let j = 0; j < d; j++) {
+    bound += BigInt(Math.abs(projection[j])) * BigInt(Math.max(Math.abs(lo[j]), Math.abs(hi[j])));
+    if (bound > BigInt(MAX_KEY_MAGNITUDE)) fail(ErrorCode.KeyRange, { value: bound, limit: MAX_KEY_MAGNITUDE, what: `key bound after coordinate ${j}` });
+  }
+
+  // Decoding: separators become numbers. |t| ≤ 2^53 − 1 (checked above), so comparing t with
+  // a separator rounded to a double gives the same answer as comparing with the exact i64.
+  const sepAt = sec(SectionId.Separators).offset;
+  const separators = new Float64Array(m);
+  for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
+  const dec = new TextDecoder();
+  const text = ls.offset + 4 * classes;
+  const labels: string[] = [];
+  for (let c = 0, start = 0; c < classes; start = ends[c], c++) {
+    labels.push(dec.decode(blob.subarray(text + start, text + ends[c])));
+  }
+  return {
+    network: {
+      kind: 'search',
+      dim: d,
+      classes: labels,
+      quant: { mode: quantMode, param: quantParam },
+      domain: { lo, hi },
+      projection,
+      separators,
+      leaves,
+      maxDepth,
+      pairs: u32(H_PAIRS),
+    },
+    sections: infos,
+    bytes: len,
+  };
+}

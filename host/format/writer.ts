@@ -1,0 +1,133 @@
+// The one writer of .cnb blobs (docs/FORMAT.md). Every field is range-checked before it is
+// written: a value that does not fit its width is refused, never wrapped.
+
+import {
+  MAGIC, FORMAT_VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_HEADER_BYTES, H_BLOB_BYTES, H_CRC,
+  H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT, H_MAX_DEPTH,
+  H_SCRATCH_BYTES, H_QUANT_PARAM, H_PAIRS, SECTION_ENTRY_BYTES, S_ID, S_ELEM_BYTES, S_OFFSET,
+  S_BYTES, S_COUNT, SECTION_ALIGN, NodeKind, SectionId, MAX_CLASSES, MAX_INPUT_DIM,
+  MAX_KEY_MAGNITUDE,
+} from '../../assembly/format.js';
+import type { Network, SearchNetwork } from '../network.js';
+import { crc32 } from './crc32.js';
+import { FieldRangeError } from './errors.js';
+
+interface Section {
+  id: SectionId;
+  elemBytes: number;
+  count: number;
+  payload: Uint8Array;
+}
+
+const U32_MAX = 0xffffffff;
+
+function check(field: string, v: number, lo: number, hi: number): number {
+  if (!Number.isInteger(v) || v < lo || v > hi) throw new FieldRangeError(field, v, lo, hi);
+  return v;
+}
+
+/** Bytes per leaf class: the narrowest of u8, u16, u32 that holds every class index. */
+export function leafWidth(classCount: number): 1 | 2 | 4 {
+  return classCount <= 0x100 ? 1 : classCount <= 0x10000 ? 2 : 4;
+}
+
+function domainSection(net: SearchNetwork): Section {
+  const payload = new Uint8Array(8 * net.dim);
+  const v = new DataView(payload.buffer);
+  for (let j = 0; j < net.dim; j++) {
+    v.setInt32(8 * j, net.domain.lo[j], true);
+    v.setInt32(8 * j + 4, net.domain.hi[j], true);
+  }
+  return { id: SectionId.Domain, elemBytes: 8, count: net.dim, payload };
+}
+
+function labelsSection(classes: string[]): Section {
+  const enc = new TextEncoder();
+  const texts = classes.map((c) => enc.encode(c));
+  const textBytes = texts.reduce((s, t) => s + t.length, 0);
+  const payload = new Uint8Array(4 * classes.length + textBytes);
+  const v = new DataView(payload.buffer);
+  let end = 0;
+  texts.forEach((t, c) => {
+    payload.set(t, 4 * classes.length + end);
+    end += t.length;
+    v.setUint32(4 * c, check('label table size', end, 0, U32_MAX), true);
+  });
+  return { id: SectionId.Labels, elemBytes: 0, count: classes.length, payload };
+}
+
+function searchSections(net: SearchNetwork): Section[] {
+  const d = net.dim;
+  const proj = new Uint8Array(4 * d);
+  const pv = new DataView(proj.buffer);
+  net.projection.forEach((w, j) => {
+    if (w === 0) throw new FieldRangeError(`projection[${j}] (must be non-zero)`, w, -0x80000000, 0x7fffffff);
+    pv.setInt32(4 * j, w, true);
+  });
+  const m = net.separators.length;
+  const seps = new Uint8Array(8 * m);
+  const sv = new DataView(seps.buffer);
+  net.separators.forEach((k, i) => {
+    sv.setBigInt64(8 * i, BigInt(check(`separator[${i}]`, k, -MAX_KEY_MAGNITUDE, MAX_KEY_MAGNITUDE)), true);
+  });
+  if (net.leaves.length !== m + 1) throw new FieldRangeError('leaf count', net.leaves.length, m + 1, m + 1);
+  const width = leafWidth(net.classes.length);
+  const leaves = new Uint8Array(width * (m + 1));
+  const lv = new DataView(leaves.buffer);
+  net.leaves.forEach((c, i) => {
+    check(`leaf[${i}]`, c, 0, net.classes.length - 1);
+    if (width === 1) lv.setUint8(i, c);
+    else if (width === 2) lv.setUint16(2 * i, c, true);
+    else lv.setUint32(4 * i, c, true);
+  });
+  return [
+    domainSection(net),
+    labelsSection(net.classes),
+    { id: SectionId.Projection, elemBytes: 4, count: d, payload: proj },
+    { id: SectionId.Separators, elemBytes: 8, count: m, payload: seps },
+    { id: SectionId.Leaves, elemBytes: width, count: m + 1, payload: leaves },
+  ];
+}
+
+const align = (x: number) => Math.ceil(x / SECTION_ALIGN) * SECTION_ALIGN;
+
+/** Pack a network into a .cnb blob. */
+export function writeBlob(net: Network): Uint8Array {
+  check('input dimension', net.dim, 1, MAX_INPUT_DIM);
+  check('class count', net.classes.length, 1, MAX_CLASSES);
+  const sections = searchSections(net);
+  let at = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
+  const offsets = sections.map((s) => {
+    at = align(at);
+    const o = at;
+    at += s.payload.length;
+    return o;
+  });
+  const total = check('blob size', at, 0, U32_MAX);
+  const blob = new Uint8Array(total);
+  const v = new DataView(blob.buffer);
+  v.setUint32(H_MAGIC, MAGIC, true);
+  v.setUint16(H_VERSION, FORMAT_VERSION, true);
+  v.setUint16(H_HEADER_BYTES, HEADER_BYTES, true);
+  v.setUint32(H_BLOB_BYTES, total, true);
+  v.setUint8(H_KIND, NodeKind.Search);
+  v.setUint8(H_QUANT_MODE, net.quant.mode);
+  v.setUint16(H_SECTION_COUNT, sections.length, true);
+  v.setUint32(H_INPUT_DIM, net.dim, true);
+  v.setUint32(H_CLASS_COUNT, net.classes.length, true);
+  v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, 64), true);
+  v.setUint32(H_SCRATCH_BYTES, 0, true);
+  v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, 0, 0x7fffffff), true);
+  v.setUint32(H_PAIRS, check('pairs', net.pairs, 0, U32_MAX), true);
+  sections.forEach((s, i) => {
+    const e = HEADER_BYTES + SECTION_ENTRY_BYTES * i;
+    v.setUint16(e + S_ID, s.id, true);
+    v.setUint16(e + S_ELEM_BYTES, s.elemBytes, true);
+    v.setUint32(e + S_OFFSET, offsets[i], true);
+    v.setUint32(e + S_BYTES, s.payload.length, true);
+    v.setUint32(e + S_COUNT, s.count, true);
+    blob.set(s.payload, offsets[i]);
+  });
+  v.setUint32(H_CRC, crc32(blob, H_CRC), true);
+  return blob;
+}

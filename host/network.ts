@@ -1,0 +1,31 @@
+// The in-memory networks condnet builds, packs, reads back and evaluates. One type per
+// structure; the blob format (docs/FORMAT.md) stores exactly these fields.
+
+import type { Quantization, Domain } from './data/quantize.js';
+
+/** SPEC §3.1: t = w·x, then a binary search over n − 1 separators in Eytzinger order. */
+export interface SearchNetwork {
+  kind: 'search';
+  dim: number;
+  /** Label text of each class. */
+  classes: string[];
+  quant: Quantization;
+  domain: Domain;
+  /** The integer direction w, no entry zero. */
+  projection: Int32Array;
+  /** m = n − 1 keys; heap position i (1-based) at index i − 1. Exact integers, |k| < 2^53. */
+  separators: Float64Array;
+  /** m + 1 classes for heap positions m + 1 … 2m + 1. */
+  leaves: Uint32Array;
+  /** Most comparisons on any path: ⌊log₂(2m + 1)⌋. */
+  maxDepth: number;
+  /** Distinct pairs memorized. */
+  pairs: number;
+}
+
+export type Network = SearchNetwork;
+
+/** ⌊log₂(2m + 1)⌋: the depth of the deepest leaf of a full heap with m internal nodes. */
+export function searchDepth(m: number): number {
+  return 31 - Math.clz32(2 * m + 1);
+}
