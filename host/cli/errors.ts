@@ -1,0 +1,23 @@
+// What the CLI prints when something goes wrong: one line, no stack (CONDNET_DEBUG=1 adds it).
+
+import { DataError, DatasetError } from '../data/errors.js';
+import { BlobError, FieldRangeError } from '../format/errors.js';
+
+/** A usage or state problem the user can fix (bad option value, missing file). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function reportError(e: unknown): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const known = err instanceof CliError || err instanceof DataError || err instanceof DatasetError
+    || err instanceof BlobError || err instanceof FieldRangeError;
+  const prefix = err instanceof BlobError ? 'invalid model: ' : '';
+  process.stderr.write(`condnet: ${prefix}${err.message}\n`);
+  if (process.env.CONDNET_DEBUG && err.stack) process.stderr.write(err.stack + '\n');
+  else if (!known) process.stderr.write('(unexpected error; set CONDNET_DEBUG=1 for details)\n');
+  return err instanceof CliError ? err.exitCode : 1;
+}

@@ -1,0 +1,30 @@
+// Reading models and datasets for the commands, with errors that name the file.
+
+import { readFileSync } from 'node:fs';
+import { loadDataset } from '../data/source.js';
+import type { Dataset } from '../data/dataset.js';
+import { CliError } from './errors.js';
+
+export function readModel(path: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch (e) {
+    throw new CliError(`cannot read model ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export interface DatasetFlags {
+  header?: boolean;
+}
+
+/** Load a dataset spec; the header rule's decision goes to stderr, as SPEC §8 asks. */
+export function openDataset(spec: string, flags: DatasetFlags): Dataset {
+  return loadDataset(spec, { header: flags.header, notice: (m) => process.stderr.write(`condnet: ${m}\n`) });
+}
+
+export function parseIntOption(name: string) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v)) throw new CliError(`${name} must be an integer, got "${v}"`, 2);
+    return Number(v);
+  };
+}

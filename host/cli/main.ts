@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// condnet command line: one file per command under host/cli/, all logic in the library.
+
+import { Command, CommanderError } from 'commander';
+import { registerBuild } from './build.js';
+import { registerDemo } from './demo.js';
+import { reportError } from './errors.js';
+import { registerEval } from './eval.js';
+import { registerMeasure } from './measure.js';
+import { registerVerify } from './verify.js';
+
+const program = new Command('condnet')
+  .description('memorize input→output tables as conditional ReLU networks with O(log n) integer operations per input')
+  .exitOverride()
+  .configureOutput({ outputError: (s, write) => write(s) })
+  .showHelpAfterError('(run condnet <command> --help for usage)');
+
+registerBuild(program);
+registerVerify(program);
+registerEval(program);
+registerMeasure(program);
+registerDemo(program);
+program.commands.forEach((c) => c.exitOverride());
+
+try {
+  program.parse();
+} catch (e) {
+  if (e instanceof CommanderError) process.exitCode = e.exitCode;
+  else process.exitCode = reportError(e);
+}

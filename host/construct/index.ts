@@ -1,0 +1,27 @@
+// Dataset → network, for every construction the CLI offers (`--construction`).
+
+import type { Dataset } from '../data/dataset.js';
+import { chooseQuantization, inputDomain, quantize } from '../data/quantize.js';
+import type { Network } from '../network.js';
+import { buildSearch } from './search.js';
+
+export const CONSTRUCTIONS = ['search'] as const;
+export type Construction = (typeof CONSTRUCTIONS)[number];
+
+export interface BuildOptions {
+  construction?: Construction;
+  /** Seed of every random draw (default 1). */
+  seed?: number;
+  /** Fixed fractional bits instead of the scan of SPEC §4. */
+  fracBits?: number;
+}
+
+export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
+  const quant = chooseQuantization(ds, opts.fracBits);
+  const xq = quantize(ds, quant);
+  const domain = inputDomain(ds, xq);
+  switch (opts.construction ?? 'search') {
+    case 'search':
+      return buildSearch(ds, xq, quant, domain, { seed: opts.seed });
+  }
+}

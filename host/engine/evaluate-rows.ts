@@ -1,0 +1,34 @@
+// Raw feature rows → label texts through the engine: quantize with the blob's own scale,
+// check the declared domain first (so a bad row is named before anything is printed), then
+// evaluate the batch.
+
+import { ErrorCode } from '../../assembly/format.js';
+import type { FeatureRows } from '../data/csv.js';
+import { DataError } from '../data/errors.js';
+import { describeQuantization, quantizeValue } from '../data/quantize.js';
+import type { SearchNetwork } from '../network.js';
+import { Engine } from './engine.js';
+
+export function evaluateRows(blob: Uint8Array, net: SearchNetwork, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
+  const d = net.dim;
+  const xq = new Int32Array(rows.count * d);
+  for (let i = 0; i < rows.count; i++) {
+    for (let j = 0; j < d; j++) {
+      const raw = rows.x[i * d + j];
+      const v = quantizeValue(raw, net.quant);
+      const lo = net.domain.lo[j];
+      const hi = net.domain.hi[j];
+      if (Number.isNaN(v) || v < lo || v > hi) {
+        throw new DataError(name, rows.line[i], j + 1,
+          `${raw} (${Number.isNaN(v) ? 'beyond i32' : v} as round(${describeQuantization(net.quant)})) lies outside the model's input domain [${lo}, ${hi}] (error ${ErrorCode.InputOutOfDomain})`);
+      }
+      xq[i * d + j] = v;
+    }
+  }
+  engine.loadOrThrow(blob, d);
+  const out = engine.evaluateBatch(xq, rows.count);
+  return Array.from(out, (c, i) => {
+    if (c < 0) throw new DataError(name, rows.line[i], 1, `the engine returned error ${-c}`);
+    return net.classes[c];
+  });
+}

@@ -1,0 +1,54 @@
+// Verification: every distinct pair of a dataset through the engine, compared with the
+// dataset's label (matched by label text, so a blob answers in its own class numbering).
+
+import type { Dataset } from '../data/dataset.js';
+import { quantize } from '../data/quantize.js';
+import { Engine } from '../engine/engine.js';
+import { readBlob } from '../format/reader.js';
+
+export interface Mismatch {
+  /** Source line of the input. */
+  line: number;
+  expected: string;
+  /** Label text the engine answered, or the error it returned. */
+  got: string;
+}
+
+export interface VerifyReport {
+  dataset: string;
+  n: number;
+  correct: number;
+  rows: number;
+  duplicates: number;
+  /** The first few mismatches, for the message. */
+  mismatches: Mismatch[];
+}
+
+/** The dataset's class of each distinct input, in the blob's numbering (−1: unknown label). */
+export function expectedClasses(ds: Dataset, blobClasses: string[]): Int32Array {
+  const index = new Map(blobClasses.map((c, i) => [c, i]));
+  const byDatasetClass = ds.classes.map((c) => index.get(c) ?? -1);
+  return Int32Array.from(ds.y, (c) => byDatasetClass[c]);
+}
+
+export function verify(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): VerifyReport {
+  const { network } = readBlob(blob);
+  if (network.dim !== ds.dim) throw new Error(`the model takes ${network.dim} features, ${ds.name} has ${ds.dim}`);
+  engine.loadOrThrow(blob, network.dim);
+  const xq = quantize(ds, network.quant);
+  const out = engine.evaluateBatch(xq, ds.n);
+  const want = expectedClasses(ds, network.classes);
+  let correct = 0;
+  const mismatches: Mismatch[] = [];
+  for (let i = 0; i < ds.n; i++) {
+    if (out[i] === want[i]) correct++;
+    else if (mismatches.length < 5) {
+      mismatches.push({
+        line: ds.line[i],
+        expected: ds.classes[ds.y[i]],
+        got: out[i] >= 0 ? network.classes[out[i]] : `error ${-out[i]}`,
+      });
+    }
+  }
+  return { dataset: ds.name, n: ds.n, correct, rows: ds.rows, duplicates: ds.duplicates, mismatches };
+}

@@ -1,0 +1,85 @@
+// Golden networks small enough to check by hand. Their blobs (test/golden/*.cnb) and expected
+// outputs and counts (*.json) are the contract another implementation can check itself
+// against. Regenerate only deliberately: `node dist/test/golden/update.js --update`.
+
+import { QuantMode } from '../../assembly/format.js';
+import type { SearchNetwork } from '../../host/network.js';
+
+export interface GoldenCase {
+  name: string;
+  /** Why the expected values are what they are, in words a reviewer can follow. */
+  explanation: string;
+  network: SearchNetwork;
+  inputs: number[][];
+  /** Expected class index (or −ErrorCode) per input, derived by hand. */
+  outputs: number[];
+  /** Expected counts per input, derived by hand from SPEC §2. */
+  counts: { mul: number; add: number; cmp: number; wordOps: number; loads: number }[];
+}
+
+const frac0 = { mode: QuantMode.FracBits, param: 0 };
+
+// four-points: w = (1, 3); points (0,0)→a, (1,0)→b, (0,1)→a, (2,1)→c have keys 0, 1, 3, 5.
+// Separators k(2..4) = 1, 3, 5 in heap order: position 1 = 3, 2 = 1, 3 = 5. Leaves at heap
+// positions 4..7 in order: rank 0 'a', rank 1 'b', rank 2 'a', rank 3 'c'.
+// Per input: w = 3 costs 1 mul (w = 1 none), 2 weights → 1 add, every leaf at depth 2 → 2 cmp;
+// wordOps = 2 words × 4 ops = 8; loads = 2×4 (weights) + 2×8 (separators) + 1 (u8 leaf) = 25.
+const fourPoints: GoldenCase = {
+  name: 'four-points',
+  explanation: 'w=(1,3), keys 0,1,3,5; every input: 1 mul, 1 add, 2 cmp, 8 wordOps, 25 loads',
+  network: {
+    kind: 'search',
+    dim: 2,
+    classes: ['a', 'b', 'c'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(3, 1) },
+    projection: Int32Array.of(1, 3),
+    separators: Float64Array.of(3, 1, 5),
+    leaves: Uint32Array.of(0, 1, 0, 2),
+    maxDepth: 2,
+    pairs: 4,
+  },
+  inputs: [[0, 0], [1, 0], [0, 1], [2, 1], [3, 0], [3, 1], [4, 0]],
+  // (3,0) has key 3 ≥ 3 and < 5 → rank 2 'a'; (3,1) key 6 ≥ 5 → 'c'; (4,0) leaves the domain
+  // (hi = 3 on coordinate 0): −34 (InputOutOfDomain), no counts.
+  outputs: [0, 1, 0, 2, 0, 2, -34],
+  counts: [
+    ...Array.from({ length: 6 }, () => ({ mul: 1, add: 1, cmp: 2, wordOps: 8, loads: 25 })),
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+  ],
+};
+
+// five-on-a-line: d = 1, w = (−2), x = 0..4 → keys 0, −2, −4, −6, −8 with labels x mod 2.
+// Sorted keys −8 −6 −4 −2 0 (x = 4 3 2 1 0, labels 0 1 0 1 0). m = 4; the heap of 9 positions
+// has in-order 8 4 9 2 5 1 6 3 7. Internal positions in in-order (4 2 1 3) take the separators
+// −6 −4 −2 0, so by position 1..4: −2 −4 0 −6. Leaf positions in in-order (8 9 5 6 7) take
+// ranks 0..4 (labels 0 1 0 1 0), so by position 5..9: 0 1 0 0 1.
+// Ranks 0, 1 sit at depth 3, ranks 2, 3, 4 at depth 2. Per input: 1 mul (w = −2), 0 add,
+// cmp = depth; wordOps = 2·(1 + cmp); loads = 4 + 8·cmp + 1.
+const fiveOnALine: GoldenCase = {
+  name: 'five-on-a-line',
+  explanation: 'w=(-2), x=0..4, labels x mod 2; x=3,4 take 3 cmp, x=0,1,2 take 2',
+  network: {
+    kind: 'search',
+    dim: 1,
+    classes: ['0', '1'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0), hi: Int32Array.of(4) },
+    projection: Int32Array.of(-2),
+    separators: Float64Array.of(-2, -4, 0, -6),
+    leaves: Uint32Array.of(0, 1, 0, 0, 1),
+    maxDepth: 3,
+    pairs: 5,
+  },
+  inputs: [[0], [1], [2], [3], [4]],
+  outputs: [0, 1, 0, 1, 0],
+  counts: [
+    { mul: 1, add: 0, cmp: 2, wordOps: 6, loads: 21 },
+    { mul: 1, add: 0, cmp: 2, wordOps: 6, loads: 21 },
+    { mul: 1, add: 0, cmp: 2, wordOps: 6, loads: 21 },
+    { mul: 1, add: 0, cmp: 3, wordOps: 8, loads: 29 },
+    { mul: 1, add: 0, cmp: 3, wordOps: 8, loads: 29 },
+  ],
+};
+
+export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine];
