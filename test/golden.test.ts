@@ -1,0 +1,36 @@
+// Golden blobs: the writer still produces them byte for byte, and the engine and the reference
+// evaluator give the outputs and counts derived by hand in test/golden/cases.ts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { GOLDEN_CASES } from './golden/cases.js';
+import { goldenDir } from './golden/paths.js';
+import { writeBlob } from '../host/format/writer.js';
+import { readBlob } from '../host/format/reader.js';
+import { Engine } from '../host/engine/engine.js';
+import { referenceEvaluate, zeroCounts } from '../host/engine/reference.js';
+
+for (const c of GOLDEN_CASES) {
+  test(`golden ${c.name}: ${c.explanation}`, () => {
+    const stored = new Uint8Array(readFileSync(`${goldenDir()}/${c.name}.cnb`));
+    assert.deepEqual(writeBlob(c.network), stored, 'the writer changed: regenerate with --update only if intended');
+    const expected = JSON.parse(readFileSync(`${goldenDir()}/${c.name}.json`, 'utf8'));
+    assert.deepEqual(expected.outputs, c.outputs);
+    const net = readBlob(stored).network;
+    const engine = new Engine('counting');
+    assert.equal(engine.load(stored, net.dim), 0);
+    const release = new Engine('release');
+    assert.equal(release.load(stored, net.dim), 0);
+    c.inputs.forEach((row, i) => {
+      const x = Int32Array.from(row);
+      assert.equal(engine.evaluate(x), c.outputs[i], `engine output, input ${i}`);
+      assert.equal(release.evaluate(x), c.outputs[i], `release output, input ${i}`);
+      const ref = referenceEvaluate(net, x);
+      assert.equal(ref.output, c.outputs[i], `reference output, input ${i}`);
+      const want = c.outputs[i] < 0 ? zeroCounts() : c.counts[i];
+      assert.deepEqual(engine.counts(), want, `engine counts, input ${i}`);
+      assert.deepEqual(ref.counts, want, `reference counts, input ${i}`);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+// Bit-exact parity: the engine's counting build and the host's reference evaluator give the
+// same output and the same counts, on random blobs with random inputs (fast-check, fixed
+// seed) and on built models; the release build gives the same outputs as the counting build.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { QuantMode } from '../assembly/format.js';
+import { Engine } from '../host/engine/engine.js';
+import { referenceEvaluate } from '../host/engine/reference.js';
+import { writeBlob } from '../host/format/writer.js';
+import { readBlob } from '../host/format/reader.js';
+import { searchDepth, type SearchNetwork } from '../host/network.js';
+import { buildFrom } from './helpers.js';
+
+const SEED = 20261123;
+
+/** A random, valid search network: keys stay within 2^53 over its domain by construction. */
+const arbNetwork = fc
+  .record({
+    dim: fc.integer({ min: 1, max: 6 }),
+    m: fc.integer({ min: 0, max: 300 }),
+    classes: fc.integer({ min: 1, max: 300 }),
+    wBits: fc.integer({ min: 0, max: 30 }),
+    seed: fc.integer(),
+  })
+  .chain(({ dim, m, classes, wBits, seed }) =>
+    fc.record({
+      projection: fc.array(fc.integer({ min: -(2 ** wBits), max: 2 ** wBits }).filter((w) => w !== 0), { minLength: dim, maxLength: dim }),
+      lo: fc.array(fc.integer({ min: -(2 ** 16), max: 0 }), { minLength: dim, maxLength: dim }),
+      span: fc.array(fc.integer({ min: 0, max: 2 ** 17 }), { minLength: dim, maxLength: dim }),
+      keys: fc.uniqueArray(fc.integer({ min: -(2 ** 40), max: 2 ** 40 }), { minLength: m, maxLength: m }),
+      leaves: fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: m + 1, maxLength: m + 1 }),
+      classes: fc.constant(classes),
+      seed: fc.constant(seed),
+    }),
+  )
+  .map((r): SearchNetwork => {
+    const dim = r.projection.length;
+    const sorted = [...r.keys].sort((a, b) => a - b);
+    const separators = new Float64Array(sorted.length);
+    let k = 0;
+    const fill = (p: number) => {
+      if (p > sorted.length) return;
+      fill(2 * p);
+      separators[p - 1] = sorted[k++];
+      fill(2 * p + 1);
+    };
+    fill(1);
+    return {
+      kind: 'search',
+      dim,
+      classes: Array.from({ length: r.classes }, (_, i) => `c${i}`),
+      quant: { mode: QuantMode.FracBits, param: 0 },
+      domain: { lo: Int32Array.from(r.lo), hi: Int32Array.from(r.lo, (l, j) => l + r.span[j]) },
+      projection: Int32Array.from(r.projection),
+      separators,
+      leaves: Uint32Array.from(r.leaves),
+      maxDepth: searchDepth(sorted.length),
+      pairs: sorted.length + 1,
+    };
+  });
+
+test('engine and reference agree on random blobs and random inputs (outputs and counts)', () => {
+  const counting = new Engine('counting');
+  const release = new Engine('release');
+  fc.assert(
+    fc.property(arbNetwork, fc.array(fc.array(fc.integer({ min: -(2 ** 18), max: 2 ** 18 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
+      const blob = writeBlob(net);
+      const back = readBlob(blob).network;
+      assert.equal(counting.load(blob, net.dim), 0);
+      assert.equal(release.load(blob, net.dim), 0);
+      // Half the inputs are pulled into the domain, so both guarded and evaluated paths run.
+      const xs = new Int32Array(raw.length * net.dim);
+      raw.forEach((row, i) => {
+        for (let j = 0; j < net.dim; j++) {
+          const v = row[j];
+          xs[i * net.dim + j] = i % 2 ? v : Math.min(net.domain.hi[j], Math.max(net.domain.lo[j], v));
+        }
+      });
+      const batch = release.evaluateBatch(xs, raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const ref = referenceEvaluate(back, xs, i * net.dim);
+        const out = counting.evaluate(xs, i * net.dim);
+        assert.equal(out, ref.output);
+        assert.equal(batch[i], ref.output);
+        assert.deepEqual(counting.counts(), ref.counts);
+      }
+    }),
+    { seed: SEED, numRuns: 150 },
+  );
+});
+
+test('engine and reference agree on every pair of built models', () => {
+  const counting = new Engine('counting');
+  for (const spec of ['mnist:300', 'synthetic:n=3000,d=16,labels=distinct,seed=5', 'line-alternating:n=777']) {
+    const b = buildFrom(spec);
+    const back = readBlob(b.blob).network;
+    assert.equal(counting.load(b.blob, b.ds.dim), 0);
+    for (let i = 0; i < b.ds.n; i++) {
+      const ref = referenceEvaluate(back, b.xq, i * b.ds.dim);
+      assert.equal(counting.evaluate(b.xq, i * b.ds.dim), ref.output, `${spec} input ${i}`);
+      assert.deepEqual(counting.counts(), ref.counts, `${spec} input ${i}`);
+      const t = counting.touched();
+      assert.ok(t.low >= 0 && t.high < b.blob.length, `${spec} input ${i}: read outside the blob`);
+    }
+  }
+});
