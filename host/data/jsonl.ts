@@ -2,6 +2,7 @@
 // label is its text; any other JSON value is labelled by its JSON text. Columns point at the
 // character where the problem starts.
 
+import { parse as parseTolerant, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { DatasetBuilder, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 
@@ -17,8 +18,12 @@ export function parseJsonlDataset(text: string, name: string): Dataset {
     try {
       obj = JSON.parse(src);
     } catch (e) {
-      const at = /position (\d+)/.exec((e as Error).message);
-      throw new DataError(name, lineNo, at ? Number(at[1]) + 1 : 1, `invalid JSON: ${(e as Error).message}`);
+      // V8's message carries no position; a strict pass of jsonc-parser finds the offset.
+      const errors: ParseError[] = [];
+      parseTolerant(src, errors, { disallowComments: true, allowTrailingComma: false });
+      const first = errors[0];
+      throw new DataError(name, lineNo, first ? first.offset + 1 : 1,
+        `invalid JSON (${first ? printParseErrorCode(first.error) : (e as Error).message})`);
     }
     const col = (key: string) => Math.max(1, src.indexOf(`"${key}"`) + 1);
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {

@@ -1,0 +1,67 @@
+// docs/FORMAT.md and assembly/format.ts must say the same thing: header offsets, section
+// entry offsets, kinds, section ids, limits and error codes. And every ErrorCode has exactly
+// one host message, in the enum's order.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as F from '../assembly/format.js';
+import { ERROR_MESSAGES } from '../host/format/errors.js';
+
+const doc = readFileSync(new URL('../../docs/FORMAT.md', import.meta.url), 'utf8');
+
+/** Rows of the first table after `heading`, as arrays of trimmed cells. */
+function tableAfter(heading: string): string[][] {
+  const start = doc.indexOf(heading);
+  assert.ok(start >= 0, `FORMAT.md lacks "${heading}"`);
+  const lines = doc.slice(start).split('\n');
+  const first = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (let i = first + 2; i < lines.length && lines[i].startsWith('|'); i++) {
+    rows.push(lines[i].split('|').slice(1, -1).map((c) => c.trim()));
+  }
+  return rows;
+}
+
+const enumMembers = (e: Record<string, string | number>) =>
+  Object.entries(e).filter(([, v]) => typeof v === 'number') as [string, number][];
+
+test('header table matches the H_* offsets', () => {
+  const want: Record<string, number> = {
+    magic: F.H_MAGIC, version: F.H_VERSION, headerBytes: F.H_HEADER_BYTES, blobBytes: F.H_BLOB_BYTES,
+    crc: F.H_CRC, kind: F.H_KIND, quantMode: F.H_QUANT_MODE, sectionCount: F.H_SECTION_COUNT,
+    inputDim: F.H_INPUT_DIM, classCount: F.H_CLASS_COUNT, maxDepth: F.H_MAX_DEPTH,
+    scratchBytes: F.H_SCRATCH_BYTES, quantParam: F.H_QUANT_PARAM, pairs: F.H_PAIRS, reserved: F.H_RESERVED,
+  };
+  const rows = tableAfter('## Header');
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r[2], Number(r[0])])), want);
+  assert.match(doc, new RegExp(`## Header \\(${F.HEADER_BYTES} bytes`));
+  assert.ok(doc.includes(`\`0x${F.MAGIC.toString(16).toUpperCase()}\``));
+});
+
+test('section entry table matches the S_* offsets', () => {
+  const rows = tableAfter('## Section table');
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r[2], Number(r[0])])),
+    { id: F.S_ID, elemBytes: F.S_ELEM_BYTES, offset: F.S_OFFSET, bytes: F.S_BYTES, count: F.S_COUNT });
+  assert.match(doc, new RegExp(`## Section table \\(${F.SECTION_ENTRY_BYTES} bytes`));
+});
+
+test('kinds, section ids and error codes match the enums', () => {
+  const pairs = (heading: string) => tableAfter(heading).map((r) => [r[1], Number(r[0])]);
+  assert.deepEqual(pairs('## Node kinds'), enumMembers(F.NodeKind as never));
+  assert.deepEqual(pairs('## Sections'), enumMembers(F.SectionId as never));
+  assert.deepEqual(pairs('## Error codes'), enumMembers(F.ErrorCode as never));
+});
+
+test('limits match', () => {
+  for (const [name, value] of tableAfter('## Limits')) {
+    assert.equal(Number(value), (F as unknown as Record<string, number>)[name], name);
+  }
+});
+
+test('one host message per ErrorCode, in order', () => {
+  const codes = enumMembers(F.ErrorCode as never).map(([, v]) => v);
+  assert.equal(ERROR_MESSAGES.length, codes.length);
+  assert.deepEqual(ERROR_MESSAGES.map(([c]) => c), codes);
+  for (const [, m] of ERROR_MESSAGES) assert.ok(m.length > 0);
+});
