@@ -1,0 +1,93 @@
+// The CLI end to end, as a user runs it: build, verify, eval, measure; JSON shapes; label
+// text round trips; errors are one line; a failed command leaves no output file behind.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = new URL('../host/cli/main.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'condnet-cli-'));
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, cwd: dir });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('build → verify → eval with string labels from a CSV with a header', () => {
+  const csv = join(dir, 'fruit.csv');
+  writeFileSync(csv, 'weight,sugar,fruit\n120,10.5,apple\n150,12.25,pear\n90,8,plum\n120,10.5,apple\n');
+  const model = join(dir, 'fruit.cnb');
+  const b = run(['build', csv, '--construction', 'search', '-o', model]);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.err, /first row taken as a header/);
+  const v = run(['verify', model, csv, '--json']);
+  assert.equal(v.code, 0, v.err);
+  const report = JSON.parse(v.out);
+  assert.deepEqual([report.n, report.correct, report.rows, report.duplicates], [3, 3, 4, 1]);
+  const e = run(['eval', model], 'weight,sugar\n150,12.25\n90,8\n120,10.5\n');
+  assert.equal(e.code, 0, e.err);
+  assert.equal(e.out, 'pear\nplum\napple\n');
+  const input = join(dir, 'in.csv');
+  writeFileSync(input, '90,8\n');
+  assert.equal(run(['eval', model, '--input', input]).out, 'plum\n');
+});
+
+test('measure --json has the documented fields', () => {
+  const model = join(dir, 'la.cnb');
+  assert.equal(run(['build', 'line-alternating:n=300', '-o', model]).code, 0);
+  const m = run(['measure', model, 'line-alternating:n=300', '--json']);
+  assert.equal(m.code, 0, m.err);
+  const r = JSON.parse(m.out);
+  for (const k of ['mul', 'add', 'cmp', 'total']) {
+    for (const s of ['min', 'mean', 'max']) assert.equal(typeof r.ops[k][s], 'number', `ops.${k}.${s}`);
+  }
+  assert.equal(r.ops.cmp.max, 9);
+  assert.equal(r.lineAlternatingBound, 8);
+  assert.equal(typeof r.loads.mean, 'number');
+  assert.equal(r.blobBytes, readFileSync(model).length);
+  assert.ok(r.engineBytes > 0 && r.nsPerInference > 0);
+});
+
+test('verify exits 1 when the model does not reproduce the data', () => {
+  const model = join(dir, 'a.cnb');
+  assert.equal(run(['build', 'synthetic:n=50,d=2,labels=2,seed=1', '-o', model]).code, 0);
+  const v = run(['verify', model, 'synthetic:n=50,d=2,labels=2,seed=2']);
+  assert.equal(v.code, 1);
+  assert.match(v.out, /reproduced/);
+});
+
+test('errors are one line, name the place, and leave no output file', () => {
+  const bad = join(dir, 'bad.csv');
+  writeFileSync(bad, '1,2,a\n3,oops,b\n');
+  const out = join(dir, 'never.cnb');
+  const r = run(['build', bad, '-o', out]);
+  assert.equal(r.code, 1);
+  assert.equal(r.err, `condnet: ${bad}:2:2: "oops" is not a number\n`);
+  assert.equal(existsSync(out), false);
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  const e = run(['eval', join(dir, 'fruit.cnb')], '1e9,1\n');
+  assert.equal(e.code, 1);
+  assert.match(e.err, /^condnet: <stdin>:1:1: .*outside the model's input domain/);
+  assert.equal(e.out, '');
+});
+
+test('an existing model survives a failed rebuild', () => {
+  const model = join(dir, 'keep.cnb');
+  assert.equal(run(['build', 'line-alternating:n=10', '-o', model]).code, 0);
+  const before = readFileSync(model);
+  const bad = join(dir, 'bad2.csv');
+  writeFileSync(bad, '1,a\n1,b\n');
+  assert.equal(run(['build', bad, '-o', model]).code, 1);
+  assert.deepEqual(readFileSync(model), before);
+});
+
+test('--help on every command shows an example', () => {
+  for (const c of ['build', 'verify', 'eval', 'measure', 'demo']) {
+    const r = run([c, '--help']);
+    assert.equal(r.code, 0, c);
+    assert.match(r.out, /Example:/, c);
+  }
+});

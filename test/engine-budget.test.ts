@@ -1,0 +1,30 @@
+// Deterministic budgets, written down and checked (timings live in bench/, not here).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { engineBytes } from '../host/engine/engine.js';
+import { buildFrom } from './helpers.js';
+
+/** The release engine's size budget in bytes (issue target: ≤ 2,048). */
+export const ENGINE_BUDGET = 2048;
+
+test(`release engine is at most ${ENGINE_BUDGET} bytes and imports nothing`, () => {
+  const bytes = engineBytes('release');
+  assert.ok(bytes.length <= ENGINE_BUDGET, `release engine is ${bytes.length} bytes`);
+  const mod = new WebAssembly.Module(bytes);
+  assert.deepEqual(WebAssembly.Module.imports(mod), []);
+  assert.deepEqual(WebAssembly.Module.exports(mod).map((e) => e.name).sort(),
+    ['evaluate', 'evaluateBatch', 'heapBase', 'memory', 'validate']);
+});
+
+test('counting engine adds only the counter export', () => {
+  const mod = new WebAssembly.Module(engineBytes('counting'));
+  assert.deepEqual(WebAssembly.Module.imports(mod), []);
+  assert.ok(WebAssembly.Module.exports(mod).some((e) => e.name === 'counter'));
+});
+
+test('blob bytes: MNIST-10k search stays within its budget', () => {
+  // 64 header + 5×16 table + 784×8 domain + labels + 784×4 weights + 9,999×8 keys + 10,000 leaves
+  const { blob } = buildFrom('mnist:10000');
+  assert.equal(blob.length, 64 + 80 + 6272 + 56 + 3136 + 79992 + 10000);
+});
