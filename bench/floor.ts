@@ -1,0 +1,43 @@
+// The floor the engine is compared with: a plain TypeScript projection + binary search over
+// the same sorted keys, as a JavaScript developer would write it by hand.
+
+import type { SearchNetwork } from '../host/network.js';
+
+export interface Floor {
+  classify(x: Int32Array, offset: number): number;
+}
+
+export function floorFrom(net: SearchNetwork): Floor {
+  // Recover the sorted keys and the label of each rank from the Eytzinger layout.
+  const m = net.separators.length;
+  const keys = new Float64Array(m);
+  const labels = new Int32Array(m + 1);
+  let sep = 0;
+  let leaf = 0;
+  const walk = (p: number): void => {
+    if (p > m) {
+      labels[leaf++] = net.leaves[p - m - 1];
+      return;
+    }
+    walk(2 * p);
+    keys[sep++] = net.separators[p - 1];
+    walk(2 * p + 1);
+  };
+  walk(1);
+  const w = net.projection;
+  const d = net.dim;
+  return {
+    classify(x: Int32Array, offset: number): number {
+      let t = 0;
+      for (let j = 0; j < d; j++) t += w[j] * x[offset + j];
+      let lo = 0;
+      let hi = m;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t >= keys[mid]) lo = mid + 1;
+        else hi = mid;
+      }
+      return labels[lo];
+    },
+  };
+}
