@@ -13,13 +13,15 @@
  *
  * Written against the wasm2c API of wabt 1.0.32 (Debian bookworm). That
  * version names every generated symbol "Z_" + module name, and every export
- * "Z_" + module name + "Z_" + export name; 'Z' is the escape character of the
- * name mangling (any other character than [A-Za-y0-9_] becomes "Z" plus its
- * two hex digits), which is why the exports below look like
- * Z_condnetZ_evaluate. run.sh passes `-n condnet` so the module name does not
- * depend on the file name. wabt >= 1.0.33 renamed all of this
- * (w2c_condnet_evaluate, wasm2c_condnet_instantiate, ...); run.sh checks the
- * generated header and stops with a clear message if it is not this API.
+ * "Z_" + module name + "Z_" + export name. 'Z' is the escape character of
+ * that mangling (a 'Z', or any character not valid in a C identifier, becomes
+ * "Z" plus its two hex digits, e.g. "conZ-net" -> "conZ5AZ2Dnet"), so "Z_"
+ * can never occur inside a mangled name and safely separates module from
+ * export: hence Z_condnetZ_evaluate. run.sh passes `-n condnet` so the
+ * module name comes neither from the .wasm's name section nor its file name.
+ * Newer wabt (1.0.33 on) uses another scheme (w2c_condnet_evaluate,
+ * wasm2c_condnet_instantiate, ...); run.sh checks the generated header and
+ * stops with a clear message if it is not the API used here.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -118,8 +120,8 @@ int main(int argc, char **argv) {
    * at a time right after it (8-aligned). Grow once for both. */
   uint64_t blob_at = align8(Z_condnetZ_heapBase(&inst));
   uint64_t input_at = align8(blob_at + blob_len);
-  reserve(mem, input_at + 4 * (uint64_t)dim);
   if (input_at + 4 * (uint64_t)dim > UINT32_MAX) die("blob too large for a 32-bit memory", NULL);
+  reserve(mem, input_at + 4 * (uint64_t)dim);
   memcpy(mem->data + blob_at, blob, blob_len);
 
   int32_t code = (int32_t)Z_condnetZ_validate(&inst, (u32)blob_at, (u32)blob_len);
