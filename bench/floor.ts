@@ -1,6 +1,7 @@
 // The floor the engine is compared with: a plain TypeScript projection + binary search over
 // the same sorted keys, as a JavaScript developer would write it by hand.
 
+import { walkInOrder } from '../host/construct/search.js';
 import type { SearchNetwork } from '../host/network.js';
 
 export interface Floor {
@@ -14,16 +15,7 @@ export function floorFrom(net: SearchNetwork): Floor {
   const labels = new Int32Array(m + 1);
   let sep = 0;
   let leaf = 0;
-  const walk = (p: number): void => {
-    if (p > m) {
-      labels[leaf++] = net.leaves[p - m - 1];
-      return;
-    }
-    walk(2 * p);
-    keys[sep++] = net.separators[p - 1];
-    walk(2 * p + 1);
-  };
-  walk(1);
+  walkInOrder(m, (p) => { labels[leaf++] = net.leaves[p - m - 1]; }, (p) => { keys[sep++] = net.separators[p - 1]; });
   const w = net.projection;
   const d = net.dim;
   return {

@@ -10,6 +10,7 @@ import { Engine } from '../host/engine/engine.js';
 import { referenceEvaluate } from '../host/engine/reference.js';
 import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
+import { walkInOrder } from '../host/construct/search.js';
 import { searchDepth, type SearchNetwork } from '../host/network.js';
 import { buildFrom } from './helpers.js';
 
@@ -40,13 +41,7 @@ const arbNetwork = fc
     const sorted = [...r.keys].sort((a, b) => a - b);
     const separators = new Float64Array(sorted.length);
     let k = 0;
-    const fill = (p: number) => {
-      if (p > sorted.length) return;
-      fill(2 * p);
-      separators[p - 1] = sorted[k++];
-      fill(2 * p + 1);
-    };
-    fill(1);
+    walkInOrder(sorted.length, () => {}, (p) => { separators[p - 1] = sorted[k++]; });
     return {
       kind: 'search',
       dim,

@@ -110,23 +110,28 @@ function lowerBound(a: Float64Array, v: number): number {
   return lo;
 }
 
-/** In-order walk of the full heap of 2m + 1 positions: leaf, separator, leaf, …; the j-th
- *  separator met is k_(j+1), the j-th leaf gets the label of rank j. */
+/** Visit the full heap of 2m + 1 positions in order: leaf, separator, leaf, …, leaf.
+ *  Positions 1…m are separators, m + 1…2m + 1 leaves (the Eytzinger layout). */
+export function walkInOrder(m: number, leaf: (pos: number) => void, separator: (pos: number) => void): void {
+  const visit = (p: number): void => {
+    if (p > m) {
+      leaf(p);
+      return;
+    }
+    visit(2 * p);
+    separator(p);
+    visit(2 * p + 1);
+  };
+  visit(1);
+}
+
+/** The j-th separator met in order is k_(j+1); the j-th leaf gets the label of rank j. */
 export function eytzinger(sorted: Float64Array, sortedLabel: Uint32Array): { separators: Float64Array; leaves: Uint32Array } {
   const m = sorted.length - 1;
   const separators = new Float64Array(m);
   const leaves = new Uint32Array(m + 1);
   let leafRank = 0;
   let sepRank = 1;
-  const visit = (p: number): void => {
-    if (p > m) {
-      leaves[p - m - 1] = sortedLabel[leafRank++];
-      return;
-    }
-    visit(2 * p);
-    separators[p - 1] = sorted[sepRank++];
-    visit(2 * p + 1);
-  };
-  visit(1);
+  walkInOrder(m, (p) => { leaves[p - m - 1] = sortedLabel[leafRank++]; }, (p) => { separators[p - 1] = sorted[sepRank++]; });
   return { separators, leaves };
 }
