@@ -6,7 +6,10 @@ import type { Dataset } from '../data/dataset.js';
 import { lineAlternatingBound } from '../data/line-alternating.js';
 import { quantize } from '../data/quantize.js';
 import { Engine, engineBytes } from '../engine/engine.js';
+import { errorMessage } from '../format/errors.js';
 import { readBlob, type SectionInfo } from '../format/reader.js';
+import { DataError } from '../data/errors.js';
+import { checkDimensions } from './verify.js';
 import { median, stats, type Stats } from './stats.js';
 
 export const BATCH = 1024;
@@ -41,6 +44,7 @@ export interface MeasureOptions {
 
 export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
   const { network, sections } = readBlob(blob);
+  checkDimensions(network.dim, ds);
   const counting = new Engine('counting');
   counting.loadOrThrow(blob, network.dim);
   const xq = quantize(ds, network.quant);
@@ -53,7 +57,7 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
   const loads = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const out = counting.evaluate(xq, i * ds.dim);
-    if (out < 0) throw new Error(`${ds.name} line ${ds.line[i]}: the engine returned error ${-out}`);
+    if (out < 0) throw new DataError(ds.name, ds.line[i], 1, `${errorMessage(-out)} (error ${-out})`);
     const c = counting.counts();
     mul[i] = c.mul;
     add[i] = c.add;

@@ -2,6 +2,7 @@
 // dataset's label (matched by label text, so a blob answers in its own class numbering).
 
 import type { Dataset } from '../data/dataset.js';
+import { DatasetError } from '../data/errors.js';
 import { quantize } from '../data/quantize.js';
 import { Engine } from '../engine/engine.js';
 import { readBlob } from '../format/reader.js';
@@ -31,9 +32,14 @@ export function expectedClasses(ds: Dataset, blobClasses: string[]): Int32Array 
   return Int32Array.from(ds.y, (c) => byDatasetClass[c]);
 }
 
+/** A model and a dataset must agree on the number of features. */
+export function checkDimensions(modelDim: number, ds: Dataset): void {
+  if (modelDim !== ds.dim) throw new DatasetError(`the model takes ${modelDim} features per input, ${ds.name} has ${ds.dim}`);
+}
+
 export function verify(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): VerifyReport {
   const { network } = readBlob(blob);
-  if (network.dim !== ds.dim) throw new Error(`the model takes ${network.dim} features, ${ds.name} has ${ds.dim}`);
+  checkDimensions(network.dim, ds);
   engine.loadOrThrow(blob, network.dim);
   const xq = quantize(ds, network.quant);
   const out = engine.evaluateBatch(xq, ds.n);

@@ -1,0 +1,22 @@
+// condnet as a library: every arrow of dataset → network → blob → engine → measurement is a
+// function here, so nothing needs the CLI.
+
+export { loadDataset, parseSyntheticSpec } from './data/source.js';
+export type { Dataset } from './data/dataset.js';
+export { parseCsvDataset, parseCsvFeatures } from './data/csv.js';
+export { parseJsonlDataset } from './data/jsonl.js';
+export { chooseQuantization, quantize, quantizeValue, inputDomain } from './data/quantize.js';
+export { DataError, DatasetError } from './data/errors.js';
+export { buildNetwork, CONSTRUCTIONS, type Construction, type BuildOptions } from './construct/index.js';
+export { buildSearch } from './construct/search.js';
+export type { Network, SearchNetwork } from './network.js';
+export { writeBlob } from './format/writer.js';
+export { readBlob } from './format/reader.js';
+export * from './format/errors.js';
+export { Engine, engineBytes } from './engine/engine.js';
+export { referenceEvaluate, type OpCounts } from './engine/reference.js';
+export { evaluateRows } from './engine/evaluate-rows.js';
+export { verify } from './measure/verify.js';
+export { measure } from './measure/measure.js';
+export { writeFileAtomic } from './io/atomic-write.js';
+export { ErrorCode } from '../assembly/format.js';
