@@ -8,10 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, H_CRC, H_VERSION, H_KIND, HEADER_BYTES, S_OFFSET, S_ID } from '../assembly/format.js';
+import { ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, HEADER_BYTES, S_OFFSET, S_ID } from '../assembly/format.js';
 import { Engine } from '../host/engine/engine.js';
 import { crc32 } from '../host/format/crc32.js';
-import { BlobError, TruncatedBlobError, UnsupportedBlobError, MalformedBlobError } from '../host/format/errors.js';
+import { BlobError, TruncatedBlobError, UnsupportedBlobError, MalformedBlobError, OverLimitBlobError } from '../host/format/errors.js';
 import { readBlob } from '../host/format/reader.js';
 import { buildFrom } from './helpers.js';
 
@@ -28,6 +28,8 @@ function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true): Uint8A
   return fixCrc ? refixCrc(b) : b;
 }
 
+const sec = (name: string) => readBlob(good.blob).sections.find((x) => x.name === name)!;
+
 const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][] = [
   ['truncated to 10 bytes', good.blob.slice(0, 10), ErrorCode.Truncated, TruncatedBlobError],
   ['truncated mid-section', good.blob.slice(0, good.blob.length - 3), ErrorCode.Truncated, TruncatedBlobError],
@@ -38,6 +40,14 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['reserved kind', mutated((_, v) => v.setUint8(H_KIND, 3)), ErrorCode.UnsupportedKind, UnsupportedBlobError],
   ['misaligned section', mutated((_, v) => v.setUint32(HEADER_BYTES + S_OFFSET, v.getUint32(HEADER_BYTES + S_OFFSET, true) + 4, true)), ErrorCode.BadSection, MalformedBlobError],
   ['reserved section id', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 7, true)), ErrorCode.UnsupportedSection, UnsupportedBlobError],
+  ['zero weight', mutated((_, v) => v.setInt32(sec('Projection').offset, 0, true)), ErrorCode.BadWeight, MalformedBlobError],
+  ['leaf class out of range', mutated((b) => { b[sec('Leaves').offset] = 3; }), ErrorCode.BadLeaf, MalformedBlobError],
+  ['domain lo above hi', mutated((_, v) => v.setInt32(sec('Domain').offset, 70000, true)), ErrorCode.BadDomain, MalformedBlobError],
+  ['depth below the search', mutated((_, v) => v.setUint32(H_MAX_DEPTH, 3, true)), ErrorCode.BadDepth, MalformedBlobError],
+  ['keys beyond 2^53', mutated((_, v) => {
+    v.setInt32(sec('Projection').offset, 0x7fffffff, true);
+    v.setInt32(sec('Domain').offset + 4, 0x7fffffff, true);
+  }), ErrorCode.KeyRange, OverLimitBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 
