@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BAD_DATA } from './bad-data.js';
 
 const CLI = new URL('../host/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'condnet-cli-'));
@@ -72,6 +73,22 @@ test('errors are one line, name the place, and leave no output file', () => {
   assert.equal(e.code, 1);
   assert.match(e.err, /^condnet: <stdin>:1:1: .*outside the model's input domain/);
   assert.equal(e.out, '');
+});
+
+test('every bad dataset: one line naming file:line:column, exit 1, no output file', () => {
+  for (const [what, name, text, line, column, message] of BAD_DATA) {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    const out = join(dir, 'bad-data.cnb');
+    const r = run(['build', file, '-o', out]);
+    assert.equal(r.code, 1, what);
+    const lines = r.err.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `${what}: ${r.err}`);
+    assert.ok(lines[0].startsWith(`condnet: ${file}:${line}:${column}: `), `${what}: ${lines[0]}`);
+    assert.match(lines[0], message, what);
+    assert.equal(existsSync(out), false, what);
+  }
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
 });
 
 test('an existing model survives a failed rebuild', () => {
