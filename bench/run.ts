@@ -39,7 +39,7 @@ function throughput(spec: string): ThroughputRow {
   const batch = new Int32Array(BATCH * d);
   for (let i = 0; i < BATCH; i++) batch.set(xq.subarray((i % ds.n) * d, (i % ds.n + 1) * d), i * d);
   const engine = new Engine('release');
-  engine.loadOrThrow(blob, d);
+  engine.loadOrThrow(blob);
   const engineOut = engine.evaluateBatch(batch, BATCH);
   const floor = floorFrom(net);
   const floorOut = new Int32Array(BATCH);

@@ -11,7 +11,7 @@ import { buildFrom } from './helpers.js';
 function counted(spec: string) {
   const b = buildFrom(spec);
   const e = new Engine('counting');
-  assert.equal(e.load(b.blob, b.ds.dim), 0);
+  assert.equal(e.load(b.blob), 0);
   let maxCmp = 0;
   const nonUnit = b.net.projection.filter((w) => w !== 1 && w !== -1).length;
   for (let i = 0; i < b.ds.n; i++) {

@@ -6,7 +6,7 @@ import { buildNetwork, CONSTRUCTIONS, type Construction } from '../construct/ind
 import { writeBlob } from '../format/writer.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { describeQuantization } from '../data/quantize.js';
-import { openDataset, parseIntOption } from './io.js';
+import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 
 interface BuildFlags {
   construction: Construction;
@@ -18,7 +18,7 @@ interface BuildFlags {
 }
 
 export function registerBuild(program: Command): void {
-  program
+  withHeaderOptions(program
     .command('build')
     .description('memorize a dataset into a model blob (.cnb)')
     .argument('<dataset>', 'CSV or JSON-lines file, mnist:N, synthetic:n=…,d=…,labels=…,seed=…, or line-alternating:n=…')
@@ -26,9 +26,7 @@ export function registerBuild(program: Command): void {
     .requiredOption('-o, --output <file>', 'model file to write')
     .option('--seed <n>', 'seed of the random direction', parseIntOption('--seed'), 1)
     .option('--frac-bits <f>', 'fixed-point fractional bits (default: the fewest that keep inputs distinct)', parseIntOption('--frac-bits'))
-    .option('--header', 'the first CSV row is a header')
-    .option('--no-header', 'the first CSV row is data')
-    .option('--json', 'print a JSON summary')
+    .option('--json', 'print a JSON summary'))
     .addHelpText('after', '\nExample:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb')
     .action((spec: string, flags: BuildFlags) => {
       const t0 = performance.now();

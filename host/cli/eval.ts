@@ -6,16 +6,14 @@ import { evaluateRows } from '../engine/evaluate-rows.js';
 import { readBlob } from '../format/reader.js';
 import { parseCsvFeatures } from '../data/csv.js';
 import { CliError } from './errors.js';
-import { readModel } from './io.js';
+import { readModel, withHeaderOptions } from './io.js';
 
 export function registerEval(program: Command): void {
-  program
+  withHeaderOptions(program
     .command('eval')
     .description('print the label of each input row (CSV features, no label column)')
     .argument('<model>', 'model blob (.cnb)')
-    .option('-i, --input <file>', 'input rows (default: stdin)')
-    .option('--header', 'the first row is a header')
-    .option('--no-header', 'the first row is data')
+    .option('-i, --input <file>', 'input rows (default: stdin)'))
     .addHelpText('after', '\nExample:\n  echo "3,1" | condnet eval model.cnb')
     .action((model: string, flags: { input?: string; header?: boolean }) => {
       const blob = readModel(model);

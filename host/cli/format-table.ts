@@ -10,7 +10,7 @@ export function table(rows: (string | number)[][], header?: string[]): string {
   return out.join('\n');
 }
 
-export function fmt(v: number): string {
+function fmt(v: number): string {
   if (Number.isNaN(v)) return '-';
   if (Number.isInteger(v)) return v.toLocaleString('en-US');
   return v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });

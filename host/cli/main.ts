@@ -15,6 +15,12 @@ const program = new Command('condnet')
   .configureOutput({ outputError: (s, write) => write(s) })
   .showHelpAfterError('(run condnet <command> --help for usage)');
 
+// A reader that closes the pipe early (`| head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 registerBuild(program);
 registerVerify(program);
 registerEval(program);

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
 import { table } from './format-table.js';
-import { openDataset, readModel } from './io.js';
+import { openDataset, readModel, withHeaderOptions } from './io.js';
 
 export function measureText(r: MeasureReport): string {
   const row = (name: string, s: { min: number; mean: number; max: number }) => [name, s.min, s.mean, s.max];
@@ -32,15 +32,13 @@ export function measureText(r: MeasureReport): string {
 }
 
 export function registerMeasure(program: Command): void {
-  program
+  withHeaderOptions(program
     .command('measure')
     .description('count operations, memory reads and bytes per input, and time the engine')
     .argument('<model>', 'model blob (.cnb)')
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
-    .option('--header', 'the first CSV row is a header')
-    .option('--no-header', 'the first CSV row is data')
     .option('--no-timing', 'skip the timing run')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON'))
     .addHelpText('after', '\nExample:\n  condnet measure model.cnb mnist:10000 --json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean }) => {
       const r = measure(readModel(model), openDataset(spec, flags), { timing: flags.timing });

@@ -2,17 +2,15 @@
 
 import type { Command } from 'commander';
 import { verify } from '../measure/verify.js';
-import { openDataset, readModel } from './io.js';
+import { openDataset, readModel, withHeaderOptions } from './io.js';
 
 export function registerVerify(program: Command): void {
-  program
+  withHeaderOptions(program
     .command('verify')
     .description('run every pair of a dataset through the engine; exit 0 only if all are reproduced')
     .argument('<model>', 'model blob (.cnb)')
     .argument('<dataset>', 'the dataset the model should memorize')
-    .option('--header', 'the first CSV row is a header')
-    .option('--no-header', 'the first CSV row is data')
-    .option('--json', 'print the report as JSON')
+    .option('--json', 'print the report as JSON'))
     .addHelpText('after', '\nExample:\n  condnet verify model.cnb mnist:10000')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean }) => {
       const blob = readModel(model);

@@ -58,13 +58,9 @@ export class DatasetBuilder {
     this.set = new RowSet(this.x, dim, cap);
   }
 
-  get distinct(): number {
-    return this.n;
-  }
-
-  /** Add a row; `labelColumn` is where the label sits, for the contradiction message.
-   *  Returns false when the row repeated an earlier input (merged). */
-  add(values: ArrayLike<number>, label: string, line: number, labelColumn: number): boolean {
+  /** Add a row (an exact repeat merges); `labelColumn` is where the label sits, for the
+   *  contradiction message. */
+  add(values: ArrayLike<number>, label: string, line: number, labelColumn: number): void {
     if (this.n === this.y.length) this.grow();
     const base = this.n * this.dim;
     for (let k = 0; k < this.dim; k++) this.x[base + k] = values[k] + 0; // −0 → 0
@@ -77,7 +73,7 @@ export class DatasetBuilder {
           `label "${label}" contradicts label "${this.classes[this.y[prev]]}" given to the same input on line ${this.line[prev]}`);
       }
       this.duplicates++;
-      return false;
+      return;
     }
     if (cls === undefined) {
       cls = this.classes.length;
@@ -87,7 +83,6 @@ export class DatasetBuilder {
     this.y[this.n] = cls;
     this.line[this.n] = line;
     this.n++;
-    return true;
   }
 
   finish(extra: Pick<Dataset, 'scale' | 'domain'> = {}): Dataset {

@@ -55,49 +55,43 @@ export function chooseQuantization(ds: Dataset, fracBits?: number): Quantization
   if (integral && maxAbs <= I32_MAX) return { mode: QuantMode.FracBits, param: 0 };
   let f = 0;
   for (; f < MAX_FRAC_BITS && maxAbs * 2 ** (f + 1) <= I32_MAX; f++) {
-    if (firstCollision(ds, { mode: QuantMode.FracBits, param: f }) === undefined) break;
+    const r = quantizeChecked(ds, { mode: QuantMode.FracBits, param: f });
+    if (r.unfit === undefined && r.collision === undefined) break;
   }
   return { mode: QuantMode.FracBits, param: f };
 }
 
 /** Quantize every distinct input; refuses values outside i32 and two inputs that collide. */
 export function quantize(ds: Dataset, q: Quantization): Int32Array {
-  const out = new Int32Array(ds.x.length);
-  for (let i = 0; i < ds.x.length; i++) {
-    const v = quantizeValue(ds.x[i], q);
-    if (Number.isNaN(v)) {
-      const row = Math.floor(i / ds.dim);
-      throw new DataError(ds.name, ds.line[row], (i % ds.dim) + 1,
-        `value ${ds.x[i]} does not fit a 32-bit integer at scale ${describeQuantization(q)}`);
-    }
-    out[i] = v;
+  const { out, unfit, collision } = quantizeChecked(ds, q);
+  if (unfit !== undefined) {
+    throw new DataError(ds.name, ds.line[Math.floor(unfit / ds.dim)], (unfit % ds.dim) + 1,
+      `value ${ds.x[unfit]} does not fit a 32-bit integer at scale ${describeQuantization(q)}`);
   }
-  const c = collisionIn(out, ds.dim, ds.n);
-  if (c !== undefined) {
-    throw new DataError(ds.name, ds.line[c[1]], 1,
-      `this input and the one on line ${ds.line[c[0]]} differ but quantize to the same integers at ` +
+  if (collision !== undefined) {
+    const [first, second] = collision;
+    throw new DataError(ds.name, ds.line[second], 1,
+      `this input and the one on line ${ds.line[first]} differ but quantize to the same integers at ` +
       `scale ${describeQuantization(q)}; give more fractional bits with --frac-bits`);
   }
   return out;
 }
 
-function firstCollision(ds: Dataset, q: Quantization): [number, number] | undefined {
+/** The quantized inputs, with the index of the first value that leaves i32 or else the first
+ *  pair of distinct inputs that became equal (the scan and quantize() share this). */
+function quantizeChecked(ds: Dataset, q: Quantization): { out: Int32Array; unfit?: number; collision?: [number, number] } {
   const out = new Int32Array(ds.x.length);
   for (let i = 0; i < ds.x.length; i++) {
     const v = quantizeValue(ds.x[i], q);
-    if (Number.isNaN(v)) return [0, 0];
+    if (Number.isNaN(v)) return { out, unfit: i };
     out[i] = v;
   }
-  return collisionIn(out, ds.dim, ds.n);
-}
-
-function collisionIn(rows: Int32Array, dim: number, n: number): [number, number] | undefined {
-  const set = new RowSet(rows, dim, n);
-  for (let i = 0; i < n; i++) {
+  const set = new RowSet(out, ds.dim, ds.n);
+  for (let i = 0; i < ds.n; i++) {
     const prev = set.add(i);
-    if (prev >= 0) return [prev, i];
+    if (prev >= 0) return { out, collision: [prev, i] };
   }
-  return undefined;
+  return { out };
 }
 
 /** The declared domain, or the observed one widened by DOMAIN_MARGIN, clamped to i32. */

@@ -25,7 +25,7 @@ export function evaluateRows(blob: Uint8Array, net: SearchNetwork, rows: Feature
       xq[i * d + j] = v;
     }
   }
-  engine.loadOrThrow(blob, d);
+  engine.loadOrThrow(blob);
   const out = engine.evaluateBatch(xq, rows.count);
   return Array.from(out, (c, i) => {
     if (c < 0) throw new DataError(name, rows.line[i], 1, `the engine returned error ${-c}`);

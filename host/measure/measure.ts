@@ -46,7 +46,7 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
   const { network, sections } = readBlob(blob);
   checkDimensions(network.dim, ds);
   const counting = new Engine('counting');
-  counting.loadOrThrow(blob, network.dim);
+  counting.loadOrThrow(blob);
   const xq = quantize(ds, network.quant);
   const n = ds.n;
   const mul = new Float64Array(n);
@@ -66,10 +66,11 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
     words[i] = c.wordOps;
     loads[i] = c.loads;
   }
+  const members: number[][] = ds.classes.map(() => []);
+  for (let i = 0; i < n; i++) members[ds.y[i]].push(i);
   const byClass: MeasureReport['byClass'] = {};
   ds.classes.forEach((label, c) => {
-    const idx = [];
-    for (let i = 0; i < n; i++) if (ds.y[i] === c) idx.push(i);
+    const idx = members[c];
     byClass[label] = { count: idx.length, total: stats(idx.map((i) => total[i])), cmp: stats(idx.map((i) => cmp[i])) };
   });
   return {
@@ -91,7 +92,7 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
 /** Median over repeats of (time of one evaluateBatch of BATCH inputs) / BATCH, in ns. */
 export function timePerInference(blob: Uint8Array, dim: number, xq: Int32Array, n: number, minMs = 200): number {
   const engine = new Engine('release');
-  engine.loadOrThrow(blob, dim);
+  engine.loadOrThrow(blob);
   const count = Math.min(BATCH, n);
   const batch = new Int32Array(count * dim);
   for (let i = 0; i < count; i++) batch.set(xq.subarray((i % n) * dim, (i % n + 1) * dim), i * dim);

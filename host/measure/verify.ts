@@ -40,7 +40,7 @@ export function checkDimensions(modelDim: number, ds: Dataset): void {
 export function verify(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): VerifyReport {
   const { network } = readBlob(blob);
   checkDimensions(network.dim, ds);
-  engine.loadOrThrow(blob, network.dim);
+  engine.loadOrThrow(blob);
   const xq = quantize(ds, network.quant);
   const out = engine.evaluateBatch(xq, ds.n);
   const want = expectedClasses(ds, network.classes);

@@ -57,7 +57,7 @@ export function fuzz(seed: number, count: number, onProgress?: (done: number) =>
     summary.tried++;
     let code: number;
     try {
-      code = engine.load(blob, 1);
+      code = engine.load(blob);
     } catch (e) {
       fail(`engine trapped in validate: ${(e as Error).message}`);
       continue;
@@ -69,7 +69,6 @@ export function fuzz(seed: number, count: number, onProgress?: (done: number) =>
     if (code === ErrorCode.Ok && host.net) {
       summary.accepted++;
       const net = host.net;
-      engine.load(blob, net.dim);
       const x = new Int32Array(net.dim);
       for (let k = 0; k < 8; k++) {
         for (let j = 0; j < net.dim; j++) x[j] = net.domain.lo[j] + rng.below(net.domain.hi[j] - net.domain.lo[j] + 1);
@@ -87,7 +86,7 @@ export function fuzz(seed: number, count: number, onProgress?: (done: number) =>
       }
     } else {
       // The same instance must still serve a known-good blob after a rejection.
-      if (engine.load(base.blob, base.ds.dim) !== ErrorCode.Ok || engine.evaluate(base.xq) !== base.ds.y[0]) {
+      if (engine.load(base.blob) !== ErrorCode.Ok || engine.evaluate(base.xq) !== base.ds.y[0]) {
         fail('a known-good blob no longer evaluates after this rejection');
       }
     }
