@@ -1,11 +1,13 @@
 // The trusting integer loop: the blob was validated, so no bounds are checked here except the
 // caller's input, which is never trusted. Counters are compiled in only for the counting build.
 
-import { ErrorCode, I64_WORDS } from "./format";
+import { ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_BELOW, T_ABOVE } from "./format";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
-  valid, inputDim, domain, projection, separators, separatorCount, leaves, leafBytes, inMemory,
+  valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
+  leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory,
 } from "./model";
+import { nodeField, nodeThreshold } from "./tree-node";
 
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
 // @ts-ignore: decorator
@@ -38,16 +40,20 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   return first;
 }
 
+function evaluateTrusted(input: usize): i32 {
+  if (COUNTING) reset();
+  return kind == NodeKind.Search ? evaluateSearch(input) : evaluateTree(input);
+}
+
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
 // heap position i goes to 2i + [t ≥ key_i] until it passes the m separators; positions
 // m + 1 … 2m + 1 are the leaves.
-function evaluateTrusted(input: usize): i32 {
-  if (COUNTING) reset();
+function evaluateSearch(input: usize): i32 {
   const d = inputDim;
   let t: i64 = 0;
   for (let j: usize = 0; j < d; j++) {
     const x = load<i32>(input + (j << 2));
-    const bounds = domain + (j << 3);
+    const bounds = domain + j * domainStride;
     if (x < read<i32>(bounds, false) || x > read<i32>(bounds + 4, false)) {
       return -ErrorCode.InputOutOfDomain;
     }
@@ -66,4 +72,29 @@ function evaluateTrusted(input: usize): i32 {
   if (leafBytes == 1) return <i32>read<u8>(leaves + leaf, true);
   if (leafBytes == 2) return <i32>read<u16>(leaves + (leaf << 1), true);
   return read<i32>(leaves + (leaf << 2), true);
+}
+
+// From the root, one coordinate test per node: x_f ≥ θ takes the "above" ref, else "below",
+// until a ref past the m nodes names a leaf. Validation proved the refs run forward in
+// preorder within maxDepth, so the loop needs no guard. Only coordinates the path reads are
+// checked against the domain (SPEC §4); x_f and θ are i32, so each test is one word.
+function evaluateTree(input: usize): i32 {
+  const m = treeNodeCount;
+  const w = treeFieldBytes;
+  const nodeBytes = w << 2;
+  let r: u32 = 0;
+  while (r < m) {
+    const node = treeNodes + <usize>r * nodeBytes;
+    if (COUNTING) touch(node, w << 1, true); // feature and threshold, side by side
+    const f = <usize>nodeField(node, T_FEATURE, w);
+    const x = load<i32>(input + (f << 2));
+    const bounds = domain + f * domainStride;
+    if (x < read<i32>(bounds, false) || x > read<i32>(bounds + 4, false)) {
+      return -ErrorCode.InputOutOfDomain;
+    }
+    const k: usize = x >= nodeThreshold(node, w) ? T_ABOVE : T_BELOW;
+    if (COUNTING) { touch(node + k * w, w, true); countCmp(1, 1); }
+    r = nodeField(node, k, w);
+  }
+  return <i32>(r - m);
 }

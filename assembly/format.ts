@@ -44,6 +44,7 @@ export const MAX_SECTIONS = 16;
 export const MAX_DEPTH = 64;
 export const MAX_SCRATCH_BYTES = 1048576;
 export const MAX_SEPARATORS = 0x3fffffff;
+export const MAX_TREE_NODES = 0x3fffffff;
 /** x_int = round(x · 2^f) stays an i32 only for f ≤ 31 on any non-zero input. */
 export const MAX_FRAC_BITS = 31;
 /** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
@@ -56,12 +57,12 @@ export const I64_WORDS = 2;
 /** What the root of a blob is. Values 2..5 are reserved so later kinds extend v1. */
 export enum NodeKind {
   Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
-  Tree = 2, //          reserved: sparse label-aware tree (§3.2)
+  Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
   Dense = 3, //         reserved: dense layers (§2, §3.3)
   LimbProgram = 4, //   reserved: multi-limb neuron program (§3.4)
   Graph = 5, //         reserved: register-based conditional graph (§3.5)
 }
-export const KIND_LAST_SUPPORTED = 1;
+export const KIND_LAST_SUPPORTED = 2;
 export const KIND_LAST_RESERVED = 5;
 
 export enum QuantMode {
@@ -71,17 +72,31 @@ export enum QuantMode {
 
 /** Section ids. 6..9 are reserved for the kinds reserved above. */
 export enum SectionId {
-  Domain = 1, //     d × (i32 lo, i32 hi)
+  Domain = 1, //     d × (i32 lo, i32 hi), or 1 × (lo, hi) shared by every coordinate
   Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
   Projection = 3, // d × i32 direction weights, none zero
   Separators = 4, // m × i64 keys in Eytzinger (heap) order
   Leaves = 5, //     (m + 1) × u8|u16|u32 class per heap position past the separators
-  TreeNodes = 6, //  reserved
+  TreeNodes = 6, //  m × branch node, 8 bytes (u16 fields) or 16 bytes (u32 fields)
   DenseLayers = 7, // reserved
   LimbProgram = 8, // reserved
   GraphNodes = 9, // reserved
 }
-export const SECTION_LAST_SUPPORTED = 5;
+export const SECTION_LAST_SUPPORTED = 6;
+
+/** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
+export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
+  | (1 << SectionId.Projection) | (1 << SectionId.Separators) | (1 << SectionId.Leaves);
+export const TREE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.TreeNodes);
+
+// ---- A TreeNodes element: four fields of W bytes each, W = elemBytes / 4 (2 or 4) ----
+// A ref r < m names branch node r; r ≥ m is a leaf of class r − m. Nodes are stored in
+// preorder (node 0 the root, the "below" subtree before the "at or above" one), which the
+// validator checks with a stack of at most MAX_DEPTH + 2 entries: no scratch memory.
+export const T_FEATURE = 0; //   coordinate f < d tested by x_f ≥ θ
+export const T_THRESHOLD = 1; // θ, signed (i16 or i32)
+export const T_BELOW = 2; //     ref taken when x_f < θ
+export const T_ABOVE = 3; //     ref taken when x_f ≥ θ
 export const SECTION_LAST_RESERVED = 9;
 
 /** Every reader returns the first failing check's code, in the order FORMAT.md lists them.
@@ -106,6 +121,7 @@ export enum ErrorCode {
   BadLeaf = 16,
   BadDepth = 17,
   KeyRange = 18,
+  BadNode = 19,
   // about a call, not a blob
   NotValidated = 32,
   OutOfMemory = 33,

@@ -2,25 +2,47 @@
 // allocates nothing. Written only by validate(); evaluation trusts it while `valid` is set.
 // Contract: the caller must not change the blob's bytes between validate() and evaluate().
 
+import { NodeKind } from "./format";
+
 export let valid = false;
+export let kind: i32 = 0; //         NodeKind of the validated blob
 export let inputDim: usize = 0;
-export let domain: usize = 0; //      address of d × (i32 lo, i32 hi)
+export let domain: usize = 0; //      address of the (i32 lo, i32 hi) pairs
+export let domainStride: usize = 0; // 8, or 0 when one pair bounds every coordinate
+
+// search
 export let projection: usize = 0; //  address of d × i32
 export let separators: usize = 0; //  address of m × i64, Eytzinger order
 export let separatorCount: usize = 0;
-export let leaves: usize = 0; //      address of (m + 1) × u8|u16
+export let leaves: usize = 0; //      address of (m + 1) × u8|u16|u32
 export let leafBytes: usize = 0;
 
-export function setSearch(
-  d: usize, dom: usize, proj: usize, seps: usize, m: usize, lv: usize, lvBytes: usize,
-): void {
+// tree
+export let treeNodes: usize = 0; //   address of m branch nodes
+export let treeNodeCount: u32 = 0;
+export let treeFieldBytes: usize = 0; // 2 or 4
+
+export function setCommon(d: usize, dom: usize, stride: usize): void {
   inputDim = d;
   domain = dom;
+  domainStride = stride;
+}
+
+export function setSearch(proj: usize, seps: usize, m: usize, lv: usize, lvBytes: usize): void {
   projection = proj;
   separators = seps;
   separatorCount = m;
   leaves = lv;
   leafBytes = lvBytes;
+  kind = NodeKind.Search;
+  valid = true;
+}
+
+export function setTree(nodes: usize, m: u32, fieldBytes: usize): void {
+  treeNodes = nodes;
+  treeNodeCount = m;
+  treeFieldBytes = fieldBytes;
+  kind = NodeKind.Tree;
   valid = true;
 }
 

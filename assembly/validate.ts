@@ -11,10 +11,12 @@ import {
   S_ELEM_BYTES, S_OFFSET, S_BYTES, S_COUNT, SECTION_ALIGN, MAX_INPUT_DIM, MAX_CLASSES,
   MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
   KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
-  SectionId, QuantMode,
+  SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
+  T_BELOW, T_ABOVE,
 } from "./format";
 import { crc32 } from "./crc32";
-import { inMemory, invalidate, setSearch } from "./model";
+import { inMemory, invalidate, setCommon, setSearch, setTree } from "./model";
+import { nodeField } from "./tree-node";
 
 // Address of the section-table entry of each supported id (static memory, no allocation).
 const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
@@ -85,16 +87,18 @@ export function validate(ptr: usize, blobLen: usize): i32 {
     store<u32>(ENTRY_OF + (id << 2), <u32>e);
     prevEnd = offset + bytes;
   }
-  for (let id: u32 = 1; id <= <u32>SECTION_LAST_SUPPORTED; id++) {
-    if (!(seen & (1 << id))) return ErrorCode.MissingSection;
-  }
+  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS : TREE_SECTIONS;
+  if (seen & ~expected) return ErrorCode.BadSection;
+  if (expected & ~seen) return ErrorCode.MissingSection;
 
-  // Domain: d × (lo, hi), lo ≤ hi.
-  if (!shaped(SectionId.Domain, 8, d)) return ErrorCode.BadSection;
+  // Domain: d pairs, or one pair shared by every coordinate; lo ≤ hi.
+  const domCount = secCount(SectionId.Domain);
+  if (domCount != 1 && domCount != d || !shaped(SectionId.Domain, 8, domCount)) return ErrorCode.BadSection;
   const dom = ptr + secOffset(SectionId.Domain);
-  for (let j: usize = 0; j < d; j++) {
+  for (let j: usize = 0; j < domCount; j++) {
     if (load<i32>(dom + (j << 3)) > load<i32>(dom + (j << 3) + 4)) return ErrorCode.BadDomain;
   }
+  const stride: usize = domCount == 1 ? 0 : 8;
 
   // Labels: C end offsets, non-decreasing, the last one closing the text exactly.
   const lb = secBytes(SectionId.Labels);
@@ -109,6 +113,13 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   }
   if (end != lb - (classes << 2)) return ErrorCode.BadLabels;
 
+  setCommon(d, dom, stride);
+  return kind == NodeKind.Search
+    ? validateSearch(ptr, d, classes, maxDepth, dom, stride)
+    : validateTree(ptr, d, classes, maxDepth);
+}
+
+function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
   // Projection: d non-zero weights.
   if (!shaped(SectionId.Projection, 4, d)) return ErrorCode.BadSection;
   const proj = ptr + secOffset(SectionId.Projection);
@@ -137,12 +148,61 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   let bound: u64 = 0;
   for (let j: usize = 0; j < d; j++) {
     const w = abs64(load<i32>(proj + (j << 2)));
-    const x = max(abs64(load<i32>(dom + (j << 3))), abs64(load<i32>(dom + (j << 3) + 4)));
+    const x = max(abs64(load<i32>(dom + j * stride)), abs64(load<i32>(dom + j * stride + 4)));
     bound += w * x;
     if (bound > <u64>MAX_KEY_MAGNITUDE) return ErrorCode.KeyRange;
   }
 
-  setSearch(d, dom, proj, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
+  setSearch(proj, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
+  return ErrorCode.Ok;
+}
+
+// Pending (node, depth) pairs of the preorder walk. In a valid preorder the stack holds at most
+// one pending "at or above" child per level plus the two just pushed: MAX_DEPTH + 2 entries.
+const STACK_ENTRIES: u32 = MAX_DEPTH + 2;
+const STACK: usize = memory.data(STACK_ENTRIES << 3);
+
+function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
+  const elem = secElem(SectionId.TreeNodes);
+  const m = secCount(SectionId.TreeNodes);
+  if ((elem != 8 && elem != 16) || m > <u32>MAX_TREE_NODES || !shaped(SectionId.TreeNodes, elem, m)) {
+    return ErrorCode.BadSection;
+  }
+  const nodes = ptr + secOffset(SectionId.TreeNodes);
+  const w: usize = elem >> 2;
+  // Walk the refs in preorder: node r must be the next one stored, so every link points
+  // forward, no node is shared or unreachable, and the walk ends after m nodes.
+  let next: u32 = 0;
+  let top: u32 = 0;
+  if (m > 0) {
+    store<u32>(STACK, 0);
+    store<u32>(STACK + 4, 1);
+    top = 1;
+  }
+  while (top > 0) {
+    top--;
+    const r = load<u32>(STACK + (top << 3));
+    const depth = load<u32>(STACK + (top << 3) + 4);
+    if (r != next) return ErrorCode.BadNode;
+    if (depth > maxDepth) return ErrorCode.BadDepth;
+    next++;
+    const node = nodes + <usize>r * elem;
+    if (nodeField(node, T_FEATURE, w) >= d) return ErrorCode.BadNode;
+    // Push "at or above" first so that "below" is walked first.
+    for (let k: usize = T_ABOVE; k >= <usize>T_BELOW; k--) {
+      const child = nodeField(node, k, w);
+      if (child >= m) {
+        if (child - m >= classes) return ErrorCode.BadLeaf;
+      } else {
+        if (top == STACK_ENTRIES) return ErrorCode.BadNode;
+        store<u32>(STACK + (top << 3), child);
+        store<u32>(STACK + (top << 3) + 4, depth + 1);
+        top++;
+      }
+    }
+  }
+  if (next != m) return ErrorCode.BadNode;
+  setTree(nodes, m, w);
   return ErrorCode.Ok;
 }
 

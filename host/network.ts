@@ -23,7 +23,26 @@ export interface SearchNetwork {
   pairs: number;
 }
 
-export type Network = SearchNetwork;
+/** SPEC §3.2: branch nodes `x_f ≥ θ` in preorder from node 0. A ref r < m (m = node count)
+ *  names node r; r ≥ m is a leaf of class r − m. */
+export interface TreeNetwork {
+  kind: 'tree';
+  dim: number;
+  classes: string[];
+  quant: Quantization;
+  domain: Domain;
+  feature: Uint32Array;
+  threshold: Int32Array;
+  /** Ref taken when x_f < θ. */
+  below: Uint32Array;
+  /** Ref taken when x_f ≥ θ. */
+  above: Uint32Array;
+  /** Most tests on any path. */
+  maxDepth: number;
+  pairs: number;
+}
+
+export type Network = SearchNetwork | TreeNetwork;
 
 /** ⌊log₂(2m + 1)⌋: the depth of the deepest leaf of a full heap with m internal nodes. */
 export function searchDepth(m: number): number {

@@ -5,11 +5,11 @@ import { loadDataset } from '../host/data/source.js';
 import type { Dataset } from '../host/data/dataset.js';
 import { quantize } from '../host/data/quantize.js';
 import { writeBlob } from '../host/format/writer.js';
-import type { SearchNetwork } from '../host/network.js';
+import type { Network } from '../host/network.js';
 
 export interface Built {
   ds: Dataset;
-  net: SearchNetwork;
+  net: Network;
   blob: Uint8Array;
   xq: Int32Array;
 }

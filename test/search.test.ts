@@ -10,6 +10,7 @@ import { buildFrom } from './helpers.js';
 
 function counted(spec: string) {
   const b = buildFrom(spec);
+  assert.ok(b.net.kind === 'search');
   const e = new Engine('counting');
   assert.equal(e.load(b.blob), 0);
   let maxCmp = 0;

@@ -4,8 +4,9 @@ import type { Dataset } from '../data/dataset.js';
 import { chooseQuantization, inputDomain, quantize } from '../data/quantize.js';
 import type { Network } from '../network.js';
 import { buildSearch } from './search.js';
+import { buildTree } from './tree.js';
 
-export const CONSTRUCTIONS = ['search'] as const;
+export const CONSTRUCTIONS = ['search', 'tree'] as const;
 export type Construction = (typeof CONSTRUCTIONS)[number];
 
 export interface BuildOptions {
@@ -14,6 +15,10 @@ export interface BuildOptions {
   seed?: number;
   /** Fixed fractional bits instead of the scan of SPEC §4. */
   fracBits?: number;
+  /** `tree`: weight of the path-length term of the split score. */
+  beta?: number;
+  /** Long builds report progress as (done, total). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
@@ -23,5 +28,7 @@ export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
   switch (opts.construction ?? 'search') {
     case 'search':
       return buildSearch(ds, xq, quant, domain, { seed: opts.seed });
+    case 'tree':
+      return buildTree(ds, xq, quant, domain, { beta: opts.beta, onProgress: opts.onProgress });
   }
 }

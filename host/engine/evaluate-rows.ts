@@ -6,10 +6,11 @@ import { ErrorCode } from '../../assembly/format.js';
 import type { FeatureRows } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { describeQuantization, quantizeValue } from '../data/quantize.js';
-import type { SearchNetwork } from '../network.js';
+import type { Network } from '../network.js';
+import { errorMessage } from '../format/errors.js';
 import { Engine } from './engine.js';
 
-export function evaluateRows(blob: Uint8Array, net: SearchNetwork, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
+export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
   const d = net.dim;
   const xq = new Int32Array(rows.count * d);
   for (let i = 0; i < rows.count; i++) {
@@ -18,7 +19,8 @@ export function evaluateRows(blob: Uint8Array, net: SearchNetwork, rows: Feature
       const v = quantizeValue(raw, net.quant);
       const lo = net.domain.lo[j];
       const hi = net.domain.hi[j];
-      if (Number.isNaN(v) || v < lo || v > hi) {
+      // A tree checks only the coordinates its path reads (SPEC §4): the engine decides.
+      if (Number.isNaN(v) || (net.kind === 'search' && (v < lo || v > hi))) {
         throw new DataError(name, rows.line[i], j + 1,
           `${raw} (${Number.isNaN(v) ? 'beyond i32' : v} as round(${describeQuantization(net.quant)})) lies outside the model's input domain [${lo}, ${hi}] (error ${ErrorCode.InputOutOfDomain})`);
       }
@@ -28,7 +30,7 @@ export function evaluateRows(blob: Uint8Array, net: SearchNetwork, rows: Feature
   engine.loadOrThrow(blob);
   const out = engine.evaluateBatch(xq, rows.count);
   return Array.from(out, (c, i) => {
-    if (c < 0) throw new DataError(name, rows.line[i], 1, `the engine returned error ${-c}`);
+    if (c < 0) throw new DataError(name, rows.line[i], 1, `${errorMessage(-c)} (error ${-c})`);
     return net.classes[c];
   });
 }

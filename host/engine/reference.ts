@@ -3,8 +3,8 @@
 // for output and count for count.
 
 import { ErrorCode, I64_WORDS } from '../../assembly/format.js';
-import { leafWidth } from '../format/writer.js';
-import type { SearchNetwork } from '../network.js';
+import { leafWidth, treeFieldBytes } from '../format/writer.js';
+import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
 
 export interface OpCounts {
   mul: number;
@@ -27,7 +27,11 @@ export function zeroCounts(): OpCounts {
 }
 
 /** Evaluate the input at x[offset … offset + dim). */
-export function referenceEvaluate(net: SearchNetwork, x: Int32Array, offset = 0): Evaluation {
+export function referenceEvaluate(net: Network, x: Int32Array, offset = 0): Evaluation {
+  return net.kind === 'search' ? evaluateSearch(net, x, offset) : evaluateTree(net, x, offset);
+}
+
+function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Evaluation {
   const c = zeroCounts();
   const d = net.dim;
   let t = 0;
@@ -54,4 +58,22 @@ export function referenceEvaluate(net: SearchNetwork, x: Int32Array, offset = 0)
   }
   c.loads += leafWidth(net.classes.length);
   return { output: net.leaves[i - m - 1], counts: c };
+}
+
+/** One i32 comparison per node (1 word); reads feature, threshold and the ref taken. */
+function evaluateTree(net: TreeNetwork, x: Int32Array, offset: number): Evaluation {
+  const c = zeroCounts();
+  const m = net.feature.length;
+  const w = treeFieldBytes(net);
+  let r = 0;
+  while (r < m) {
+    const f = net.feature[r];
+    const xf = x[offset + f];
+    if (xf < net.domain.lo[f] || xf > net.domain.hi[f]) return { output: -ErrorCode.InputOutOfDomain, counts: c };
+    r = xf >= net.threshold[r] ? net.above[r] : net.below[r];
+    c.cmp++;
+    c.wordOps++;
+    c.loads += 3 * w;
+  }
+  return { output: r - m, counts: c };
 }

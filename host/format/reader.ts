@@ -9,9 +9,10 @@ import {
   S_ELEM_BYTES, S_OFFSET, S_BYTES, S_COUNT, SECTION_ALIGN, MAX_INPUT_DIM, MAX_CLASSES,
   MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
   KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
-  SectionId, QuantMode,
+  SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
+  T_THRESHOLD, T_BELOW, T_ABOVE,
 } from '../../assembly/format.js';
-import type { SearchNetwork } from '../network.js';
+import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
 import { searchDepth } from '../network.js';
 import { crc32 } from './crc32.js';
 import { BlobError, type BlobErrorDetail } from './errors.js';
@@ -26,7 +27,7 @@ export interface SectionInfo {
 }
 
 export interface ReadResult {
-  network: SearchNetwork;
+  network: Network;
   sections: SectionInfo[];
   bytes: number;
 }
@@ -99,8 +100,12 @@ export function readBlob(blob: Uint8Array): ReadResult {
     infos.push(info);
     prevEnd = offset + bytes;
   }
+  const expected = kind === NodeKind.Search ? SEARCH_SECTIONS : TREE_SECTIONS;
+  for (const info of infos) {
+    if (!(expected & (1 << info.id))) fail(ErrorCode.BadSection, { value: info.id, what: `section ${info.name} in a ${NodeKind[kind]} blob` });
+  }
   for (let id = 1; id <= SECTION_LAST_SUPPORTED; id++) {
-    if (!byId.has(id)) fail(ErrorCode.MissingSection, { value: id, what: `section ${SectionId[id]}` });
+    if (expected & (1 << id) && !byId.has(id)) fail(ErrorCode.MissingSection, { value: id, what: `section ${SectionId[id]}` });
   }
   const sec = (id: SectionId) => byId.get(id)!;
   const shaped = (id: SectionId, elem: number, count: number) => {
@@ -112,14 +117,18 @@ export function readBlob(blob: Uint8Array): ReadResult {
     return fail(ErrorCode.BadSection, { offset: s.offset, value: s.bytes, what: `section ${s.name} (element bytes ${s.elemBytes}, count ${s.count})` });
   };
 
-  if (!shaped(SectionId.Domain, 8, d)) shapeError(SectionId.Domain);
-  const dom = sec(SectionId.Domain).offset;
+  const ds = sec(SectionId.Domain);
+  if ((ds.count !== 1 && ds.count !== d) || !shaped(SectionId.Domain, 8, ds.count)) shapeError(SectionId.Domain);
   const lo = new Int32Array(d);
   const hi = new Int32Array(d);
-  for (let j = 0; j < d; j++) {
-    lo[j] = i32(dom + 8 * j);
-    hi[j] = i32(dom + 8 * j + 4);
-    if (lo[j] > hi[j]) fail(ErrorCode.BadDomain, { offset: dom + 8 * j, value: lo[j], limit: hi[j], what: `coordinate ${j}` });
+  for (let j = 0; j < ds.count; j++) {
+    lo[j] = i32(ds.offset + 8 * j);
+    hi[j] = i32(ds.offset + 8 * j + 4);
+    if (lo[j] > hi[j]) fail(ErrorCode.BadDomain, { offset: ds.offset + 8 * j, value: lo[j], limit: hi[j], what: `coordinate ${j}` });
+  }
+  if (ds.count === 1) {
+    lo.fill(lo[0]);
+    hi.fill(hi[0]);
   }
 
   const ls = sec(SectionId.Labels);
@@ -133,60 +142,98 @@ export function readBlob(blob: Uint8Array): ReadResult {
   }
   if (end !== ls.bytes - 4 * classes) fail(ErrorCode.BadLabels, { offset: ls.offset, value: end, limit: ls.bytes - 4 * classes, what: 'label text length' });
 
-  if (!shaped(SectionId.Projection, 4, d)) shapeError(SectionId.Projection);
-  const proj = sec(SectionId.Projection).offset;
-  const projection = new Int32Array(d);
-  for (let j = 0; j < d; j++) {
-    projection[j] = i32(proj + 4 * j);
-    if (projection[j] === 0) fail(ErrorCode.BadWeight, { offset: proj + 4 * j, value: 0, what: `weight ${j}` });
-  }
-
-  const m = sec(SectionId.Separators).count;
-  if (m > MAX_SEPARATORS || !shaped(SectionId.Separators, 8, m)) shapeError(SectionId.Separators);
-  const leafBytes = sec(SectionId.Leaves).elemBytes;
-  if ((leafBytes !== 1 && leafBytes !== 2 && leafBytes !== 4) || !shaped(SectionId.Leaves, leafBytes, m + 1)) shapeError(SectionId.Leaves);
-  const lv = sec(SectionId.Leaves).offset;
-  const leaves = new Uint32Array(m + 1);
-  for (let i = 0; i <= m; i++) {
-    const at = lv + i * leafBytes;
-    const c = leafBytes === 1 ? u8(at) : leafBytes === 2 ? u16(at) : u32(at);
-    if (c >= classes) fail(ErrorCode.BadLeaf, { offset: at, value: c, limit: classes - 1, what: `leaf ${i}` });
-    leaves[i] = c;
-  }
-
-  if (maxDepth < searchDepth(m)) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: maxDepth, limit: searchDepth(m) });
-
-  let bound = 0n;
-  for (let j = 0; j < d; j++) {
-    bound += BigInt(Math.abs(projection[j])) * BigInt(Math.max(Math.abs(lo[j]), Math.abs(hi[j])));
-    if (bound > BigInt(MAX_KEY_MAGNITUDE)) fail(ErrorCode.KeyRange, { value: bound, limit: MAX_KEY_MAGNITUDE, what: `key bound after coordinate ${j}` });
-  }
-
-  // Decoding: separators become numbers. |t| ≤ 2^53 − 1 (checked above), so comparing t with
-  // a separator rounded to a double gives the same answer as comparing with the exact i64.
-  const sepAt = sec(SectionId.Separators).offset;
-  const separators = new Float64Array(m);
-  for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
   const dec = new TextDecoder();
   const text = ls.offset + 4 * classes;
   const labels: string[] = [];
   for (let c = 0, start = 0; c < classes; start = ends[c], c++) {
     labels.push(dec.decode(blob.subarray(text + start, text + ends[c])));
   }
-  return {
-    network: {
-      kind: 'search',
-      dim: d,
-      classes: labels,
-      quant: { mode: quantMode, param: quantParam },
-      domain: { lo, hi },
-      projection,
-      separators,
-      leaves,
-      maxDepth,
-      pairs: u32(H_PAIRS),
-    },
-    sections: infos,
-    bytes: len,
+  const common = {
+    dim: d,
+    classes: labels,
+    quant: { mode: quantMode, param: quantParam },
+    domain: { lo, hi },
+    maxDepth,
+    pairs: u32(H_PAIRS),
   };
+  const network = kind === NodeKind.Search ? readSearch(common) : readTree(common);
+  return { network, sections: infos, bytes: len };
+
+  type Common = Omit<SearchNetwork, 'kind' | 'projection' | 'separators' | 'leaves'>;
+
+  function readSearch(common: Common): SearchNetwork {
+    if (!shaped(SectionId.Projection, 4, d)) shapeError(SectionId.Projection);
+    const proj = sec(SectionId.Projection).offset;
+    const projection = new Int32Array(d);
+    for (let j = 0; j < d; j++) {
+      projection[j] = i32(proj + 4 * j);
+      if (projection[j] === 0) fail(ErrorCode.BadWeight, { offset: proj + 4 * j, value: 0, what: `weight ${j}` });
+    }
+
+    const m = sec(SectionId.Separators).count;
+    if (m > MAX_SEPARATORS || !shaped(SectionId.Separators, 8, m)) shapeError(SectionId.Separators);
+    const leafBytes = sec(SectionId.Leaves).elemBytes;
+    if ((leafBytes !== 1 && leafBytes !== 2 && leafBytes !== 4) || !shaped(SectionId.Leaves, leafBytes, m + 1)) shapeError(SectionId.Leaves);
+    const lv = sec(SectionId.Leaves).offset;
+    const leaves = new Uint32Array(m + 1);
+    for (let i = 0; i <= m; i++) {
+      const at = lv + i * leafBytes;
+      const c = leafBytes === 1 ? u8(at) : leafBytes === 2 ? u16(at) : u32(at);
+      if (c >= classes) fail(ErrorCode.BadLeaf, { offset: at, value: c, limit: classes - 1, what: `leaf ${i}` });
+      leaves[i] = c;
+    }
+
+    if (maxDepth < searchDepth(m)) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: maxDepth, limit: searchDepth(m) });
+
+    let bound = 0n;
+    for (let j = 0; j < d; j++) {
+      bound += BigInt(Math.abs(projection[j])) * BigInt(Math.max(Math.abs(lo[j]), Math.abs(hi[j])));
+      if (bound > BigInt(MAX_KEY_MAGNITUDE)) fail(ErrorCode.KeyRange, { value: bound, limit: MAX_KEY_MAGNITUDE, what: `key bound after coordinate ${j}` });
+    }
+
+    // Decoding: separators become numbers. |t| ≤ 2^53 − 1 (checked above), so comparing t with
+    // a separator rounded to a double gives the same answer as comparing with the exact i64.
+    const sepAt = sec(SectionId.Separators).offset;
+    const separators = new Float64Array(m);
+    for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
+    return { kind: 'search', ...common, projection, separators, leaves };
+  }
+
+  // The engine's preorder walk (assembly/validate.ts), check for check.
+  function readTree(common: Common): TreeNetwork {
+    const ts = sec(SectionId.TreeNodes);
+    const m = ts.count;
+    if ((ts.elemBytes !== 8 && ts.elemBytes !== 16) || m > MAX_TREE_NODES || !shaped(SectionId.TreeNodes, ts.elemBytes, m)) shapeError(SectionId.TreeNodes);
+    const w = ts.elemBytes / 4;
+    const field = (r: number, k: number) => (w === 2 ? u16 : u32)(ts.offset + ts.elemBytes * r + w * k);
+    const feature = new Uint32Array(m);
+    const threshold = new Int32Array(m);
+    const below = new Uint32Array(m);
+    const above = new Uint32Array(m);
+    const stackLimit = MAX_DEPTH + 2;
+    const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
+    let next = 0;
+    while (stack.length > 0) {
+      const [r, depth] = stack.pop()!;
+      const at = ts.offset + ts.elemBytes * r;
+      if (r !== next) fail(ErrorCode.BadNode, { offset: at, value: r, limit: next, what: 'node out of preorder (expected index as limit)' });
+      if (depth > maxDepth) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: depth, limit: maxDepth, what: `node ${r}` });
+      next++;
+      feature[r] = field(r, T_FEATURE);
+      if (feature[r] >= d) fail(ErrorCode.BadNode, { offset: at, value: feature[r], limit: d - 1, what: `node ${r} feature` });
+      threshold[r] = w === 2 ? v.getInt16(at + w * T_THRESHOLD, true) : i32(at + w * T_THRESHOLD);
+      for (const k of [T_ABOVE, T_BELOW]) {
+        const child = field(r, k);
+        (k === T_ABOVE ? above : below)[r] = child;
+        if (child >= m) {
+          if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: at + w * k, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
+        } else {
+          if (stack.length === stackLimit) fail(ErrorCode.BadNode, { offset: at + w * k, value: child, what: `node ${r}: walk deeper than the depth limit` });
+          stack.push([child, depth + 1]);
+        }
+      }
+    }
+    if (next !== m) fail(ErrorCode.BadNode, { offset: ts.offset, value: next, limit: m, what: 'nodes reached vs stored' });
+    return { kind: 'tree', ...common, feature, threshold, below, above };
+  }
 }

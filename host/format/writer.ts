@@ -6,9 +6,10 @@ import {
   H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT, H_MAX_DEPTH,
   H_SCRATCH_BYTES, H_QUANT_PARAM, H_PAIRS, SECTION_ENTRY_BYTES, S_ID, S_ELEM_BYTES, S_OFFSET,
   S_BYTES, S_COUNT, SECTION_ALIGN, NodeKind, SectionId, MAX_CLASSES, MAX_INPUT_DIM,
-  MAX_KEY_MAGNITUDE,
+  MAX_KEY_MAGNITUDE, MAX_DEPTH, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE,
 } from '../../assembly/format.js';
-import type { Network, SearchNetwork } from '../network.js';
+import type { Domain } from '../data/quantize.js';
+import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
 import { crc32 } from './crc32.js';
 import { FieldRangeError } from './errors.js';
 
@@ -31,14 +32,19 @@ export function leafWidth(classCount: number): 1 | 2 | 4 {
   return classCount <= 0x100 ? 1 : classCount <= 0x10000 ? 2 : 4;
 }
 
-function domainSection(net: SearchNetwork): Section {
-  const payload = new Uint8Array(8 * net.dim);
+/** One shared (lo, hi) pair when every coordinate has the same bounds (MNIST: 8 bytes, not
+ *  6 KB), else one pair per coordinate. */
+function domainSection(domain: Domain): Section {
+  const d = domain.lo.length;
+  const shared = domain.lo.every((lo, j) => lo === domain.lo[0] && domain.hi[j] === domain.hi[0]);
+  const count = shared ? 1 : d;
+  const payload = new Uint8Array(8 * count);
   const v = new DataView(payload.buffer);
-  for (let j = 0; j < net.dim; j++) {
-    v.setInt32(8 * j, net.domain.lo[j], true);
-    v.setInt32(8 * j + 4, net.domain.hi[j], true);
+  for (let j = 0; j < count; j++) {
+    v.setInt32(8 * j, domain.lo[j], true);
+    v.setInt32(8 * j + 4, domain.hi[j], true);
   }
-  return { id: SectionId.Domain, elemBytes: 8, count: net.dim, payload };
+  return { id: SectionId.Domain, elemBytes: 8, count, payload };
 }
 
 function labelsSection(classes: string[]): Section {
@@ -81,12 +87,37 @@ function searchSections(net: SearchNetwork): Section[] {
     else lv.setUint32(4 * i, c, true);
   });
   return [
-    domainSection(net),
-    labelsSection(net.classes),
     { id: SectionId.Projection, elemBytes: 4, count: d, payload: proj },
     { id: SectionId.Separators, elemBytes: 8, count: m, payload: seps },
     { id: SectionId.Leaves, elemBytes: width, count: m + 1, payload: leaves },
   ];
+}
+
+/** Bytes per TreeNodes field: 2 when every feature, threshold and ref fits 16 bits, else 4. */
+export function treeFieldBytes(net: TreeNetwork): 2 | 4 {
+  const m = net.feature.length;
+  const narrow = net.dim <= 0x10000 && m + net.classes.length <= 0x10000
+    && net.threshold.every((t) => t >= -0x8000 && t <= 0x7fff);
+  return narrow ? 2 : 4;
+}
+
+function treeSections(net: TreeNetwork): Section[] {
+  const m = net.feature.length;
+  const w = treeFieldBytes(net);
+  const payload = new Uint8Array(4 * w * m);
+  const v = new DataView(payload.buffer);
+  const refMax = m + net.classes.length - 1;
+  const put = (at: number, value: number) => (w === 2 ? v.setUint16(at, value, true) : v.setUint32(at, value, true));
+  for (let r = 0; r < m; r++) {
+    const at = 4 * w * r;
+    put(at + w * T_FEATURE, check(`node ${r} feature`, net.feature[r], 0, net.dim - 1));
+    const t = net.threshold[r];
+    if (w === 2) v.setInt16(at + w * T_THRESHOLD, t, true);
+    else v.setInt32(at + w * T_THRESHOLD, check(`node ${r} threshold`, t, -0x80000000, 0x7fffffff), true);
+    put(at + w * T_BELOW, check(`node ${r} below`, net.below[r], r + 1, refMax));
+    put(at + w * T_ABOVE, check(`node ${r} above`, net.above[r], r + 1, refMax));
+  }
+  return [{ id: SectionId.TreeNodes, elemBytes: 4 * w, count: m, payload }];
 }
 
 const align = (x: number) => Math.ceil(x / SECTION_ALIGN) * SECTION_ALIGN;
@@ -95,7 +126,11 @@ const align = (x: number) => Math.ceil(x / SECTION_ALIGN) * SECTION_ALIGN;
 export function writeBlob(net: Network): Uint8Array {
   check('input dimension', net.dim, 1, MAX_INPUT_DIM);
   check('class count', net.classes.length, 1, MAX_CLASSES);
-  const sections = searchSections(net);
+  const sections = [
+    domainSection(net.domain),
+    labelsSection(net.classes),
+    ...(net.kind === 'search' ? searchSections(net) : treeSections(net)),
+  ];
   let at = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
   const offsets = sections.map((s) => {
     at = align(at);
@@ -110,12 +145,12 @@ export function writeBlob(net: Network): Uint8Array {
   v.setUint16(H_VERSION, FORMAT_VERSION, true);
   v.setUint16(H_HEADER_BYTES, HEADER_BYTES, true);
   v.setUint32(H_BLOB_BYTES, total, true);
-  v.setUint8(H_KIND, NodeKind.Search);
+  v.setUint8(H_KIND, net.kind === 'search' ? NodeKind.Search : NodeKind.Tree);
   v.setUint8(H_QUANT_MODE, net.quant.mode);
   v.setUint16(H_SECTION_COUNT, sections.length, true);
   v.setUint32(H_INPUT_DIM, net.dim, true);
   v.setUint32(H_CLASS_COUNT, net.classes.length, true);
-  v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, 64), true);
+  v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, MAX_DEPTH), true);
   v.setUint32(H_SCRATCH_BYTES, 0, true);
   v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, 0, 0x7fffffff), true);
   v.setUint32(H_PAIRS, check('pairs', net.pairs, 0, U32_MAX), true);

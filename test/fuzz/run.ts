@@ -10,7 +10,7 @@ import { Engine } from '../../host/engine/engine.js';
 import { referenceEvaluate } from '../../host/engine/reference.js';
 import { BlobError } from '../../host/format/errors.js';
 import { readBlob } from '../../host/format/reader.js';
-import type { SearchNetwork } from '../../host/network.js';
+import type { Network } from '../../host/network.js';
 import { buildFrom } from '../helpers.js';
 import { mutate, type Mutation } from './mutate.js';
 
@@ -36,7 +36,7 @@ export interface FuzzSummary {
   failures: FuzzFailure[];
 }
 
-function hostVerdict(blob: Uint8Array): { code: number; net?: SearchNetwork } {
+function hostVerdict(blob: Uint8Array): { code: number; net?: Network } {
   try {
     return { code: ErrorCode.Ok, net: readBlob(blob).network };
   } catch (e) {
