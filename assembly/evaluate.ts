@@ -85,15 +85,16 @@ function evaluateTree(input: usize): i32 {
   let r: u32 = 0;
   while (r < m) {
     const node = treeNodes + <usize>r * nodeBytes;
-    if (COUNTING) touch(node, w << 1, true); // feature and threshold, side by side
     const f = <usize>nodeField(node, T_FEATURE, w);
     const x = load<i32>(input + (f << 2));
     const bounds = domain + f * domainStride;
     if (x < read<i32>(bounds, false) || x > read<i32>(bounds + 4, false)) {
+      if (COUNTING) reset(); // an input that fails has no counts, as in `search`
       return -ErrorCode.InputOutOfDomain;
     }
     const k: usize = x >= nodeThreshold(node, w) ? T_ABOVE : T_BELOW;
-    if (COUNTING) { touch(node + k * w, w, true); countCmp(1, 1); }
+    // Counted once the test ran: feature and threshold side by side, then the ref taken.
+    if (COUNTING) { touch(node, w << 1, true); touch(node + k * w, w, true); countCmp(1, 1); }
     r = nodeField(node, k, w);
   }
   return <i32>(r - m);

@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, HEADER_BYTES, S_OFFSET, S_ID } from '../assembly/format.js';
+import {
+  ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
+  S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE,
+} from '../assembly/format.js';
 import { Engine } from '../host/engine/engine.js';
 import { crc32 } from '../host/format/crc32.js';
 import { BlobError, TruncatedBlobError, UnsupportedBlobError, MalformedBlobError, OverLimitBlobError } from '../host/format/errors.js';
@@ -22,13 +25,31 @@ function refixCrc(blob: Uint8Array): Uint8Array {
   return blob;
 }
 
-function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true): Uint8Array {
-  const b = good.blob.slice();
+// A tree over 3 coordinates (a Domain pair per coordinate), 16-byte nodes, and one over a
+// line (one shared Domain pair), 8-byte nodes.
+const tree = buildFrom('synthetic:n=60,d=3,labels=3,seed=3', { construction: 'tree' });
+const line = buildFrom('line-alternating:n=40', { construction: 'tree' });
+
+function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true, base = good): Uint8Array {
+  const b = base.blob.slice();
   f(b, new DataView(b.buffer));
   return fixCrc ? refixCrc(b) : b;
 }
 
-const sec = (name: string) => readBlob(good.blob).sections.find((x) => x.name === name)!;
+const sec = (name: string, base = good) => readBlob(base.blob).sections.find((x) => x.name === name)!;
+/** Table entry of section `id` in `base`. */
+const entry = (id: SectionId, base: typeof good) => HEADER_BYTES + SECTION_ENTRY_BYTES * readBlob(base.blob).sections.findIndex((x) => x.id === id);
+
+function treeMutated(base: typeof good, f: (v: DataView, node: (r: number, k: number) => number, m: number) => void): Uint8Array {
+  const s = sec('TreeNodes', base);
+  const w = s.elemBytes / 4;
+  return mutated((_, v) => {
+    const node = (r: number, k: number) => s.offset + s.elemBytes * r + w * k;
+    f(v, node, s.count);
+  }, true, base);
+}
+/** Write a u16 field (every node of `line` is 8 bytes). */
+const set16 = (v: DataView, at: number, x: number) => v.setUint16(at, x, true);
 
 const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][] = [
   ['truncated to 10 bytes', good.blob.slice(0, 10), ErrorCode.Truncated, TruncatedBlobError],
@@ -48,6 +69,15 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
     v.setInt32(sec('Projection').offset, 0x7fffffff, true);
     v.setInt32(sec('Domain').offset + 4, 0x7fffffff, true);
   }), ErrorCode.KeyRange, OverLimitBlobError],
+  ['tree: feature ≥ d', treeMutated(line, (v, node) => set16(v, node(0, T_FEATURE), 1)), ErrorCode.BadNode, MalformedBlobError],
+  ['tree: a link back to the root', treeMutated(line, (v, node) => set16(v, node(0, T_BELOW), 0)), ErrorCode.BadNode, MalformedBlobError],
+  ['tree: a subtree no link reaches', treeMutated(line, (v, node, m) => set16(v, node(0, T_ABOVE), m)), ErrorCode.BadNode, MalformedBlobError],
+  ['tree: leaf class out of range', treeMutated(line, (v, node, m) => set16(v, node(0, T_ABOVE), m + 2)), ErrorCode.BadLeaf, MalformedBlobError],
+  ['tree: deeper than the header', mutated((_, v) => v.setUint32(H_MAX_DEPTH, line.net.maxDepth - 1, true), true, line), ErrorCode.BadDepth, MalformedBlobError],
+  ['tree: a search section', mutated((_, v) => v.setUint16(entry(SectionId.TreeNodes, tree) + S_ID, SectionId.Projection, true), true, tree), ErrorCode.BadSection, MalformedBlobError],
+  ['tree: TreeNodes left out of the table', mutated((_, v) => v.setUint16(H_SECTION_COUNT, 2, true), true, tree), ErrorCode.MissingSection, MalformedBlobError],
+  ['tree: domain count neither 1 nor d', mutated((_, v) => v.setUint32(entry(SectionId.Domain, tree) + S_COUNT, 2, true), true, tree), ErrorCode.BadSection, MalformedBlobError],
+  ['tree: 12-byte nodes', mutated((_, v) => v.setUint16(entry(SectionId.TreeNodes, tree) + S_ELEM_BYTES, 12, true), true, tree), ErrorCode.BadSection, MalformedBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 

@@ -53,6 +53,12 @@ test('kinds, section ids and error codes match the enums', () => {
   assert.deepEqual(pairs('## Error codes'), enumMembers(F.ErrorCode as never));
 });
 
+test('TreeNodes element table matches the T_* field indices', () => {
+  const rows = tableAfter('### A TreeNodes element');
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r[0], Number(r[1])])),
+    { feature: F.T_FEATURE, threshold: F.T_THRESHOLD, below: F.T_BELOW, above: F.T_ABOVE });
+});
+
 test('limits match', () => {
   for (const [name, value] of tableAfter('## Limits')) {
     assert.equal(Number(value), (F as unknown as Record<string, number>)[name], name);

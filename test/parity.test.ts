@@ -11,7 +11,8 @@ import { referenceEvaluate } from '../host/engine/reference.js';
 import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
 import { walkInOrder } from '../host/construct/search.js';
-import { searchDepth, type SearchNetwork } from '../host/network.js';
+import { searchDepth, type Network, type SearchNetwork, type TreeNetwork } from '../host/network.js';
+import { Prng } from '../host/data/prng.js';
 import { buildFrom } from './helpers.js';
 
 const SEED = 20261123;
@@ -56,12 +57,66 @@ const arbNetwork = fc
     };
   });
 
+/** A random, valid tree in preorder: random shape up to depth 12, random coordinates and
+ *  thresholds (narrow i16 or wide i32), random leaf classes. */
+const arbTree = fc
+  .record({
+    dim: fc.integer({ min: 1, max: 6 }),
+    classes: fc.integer({ min: 1, max: 300 }),
+    wide: fc.boolean(),
+    split: fc.double({ min: 0.3, max: 0.95, noNaN: true }),
+    seed: fc.integer(),
+  })
+  .map(({ dim, classes, wide, split, seed }): TreeNetwork => {
+    const rng = new Prng(seed);
+    const range = wide ? 2 ** 20 : 2 ** 14;
+    const feature: number[] = [];
+    const threshold: number[] = [];
+    const below: number[] = [];
+    const above: number[] = [];
+    let maxDepth = 0;
+    // Leaves are −1 − class until the node count is known, as in the builder.
+    const grow = (depth: number): number => {
+      if (depth === 12 || feature.length >= 400 || rng.below(1000) >= split * 1000) {
+        maxDepth = Math.max(maxDepth, depth);
+        return -1 - rng.below(classes);
+      }
+      const me = feature.length;
+      feature.push(rng.below(dim));
+      threshold.push(rng.below(2 * range) - range);
+      below.push(0);
+      above.push(0);
+      below[me] = grow(depth + 1);
+      above[me] = grow(depth + 1);
+      return me;
+    };
+    const root = grow(0);
+    const m = feature.length;
+    const ref = (r: number) => (r < 0 ? m - 1 - r : r);
+    const lo = Int32Array.from({ length: dim }, () => -range - rng.below(range));
+    return {
+      kind: 'tree',
+      dim,
+      classes: Array.from({ length: classes }, (_, i) => `c${i}`),
+      quant: { mode: QuantMode.FracBits, param: 0 },
+      domain: { lo, hi: Int32Array.from(lo, (l) => l + 2 * range + rng.below(range)) },
+      feature: Uint32Array.from(feature),
+      threshold: Int32Array.from(threshold),
+      below: Uint32Array.from(below, ref),
+      above: Uint32Array.from(above, ref),
+      // A lone leaf must be class 0 (ref 0 with m = 0): the root of a one-class set.
+      ...(m === 0 && root !== -1 ? { classes: ['c0'] } : {}),
+      maxDepth,
+      pairs: 0,
+    };
+  });
+
 test('engine and reference agree on random blobs and random inputs (outputs and counts)', () => {
   const counting = new Engine('counting');
   const release = new Engine('release');
   fc.assert(
-    fc.property(arbNetwork, fc.array(fc.array(fc.integer({ min: -(2 ** 18), max: 2 ** 18 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
-      const blob = writeBlob(net);
+    fc.property(fc.oneof(arbNetwork, arbTree), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
+      const blob = writeBlob(net as Network);
       const back = readBlob(blob).network;
       assert.equal(counting.load(blob), 0);
       assert.equal(release.load(blob), 0);
@@ -82,19 +137,23 @@ test('engine and reference agree on random blobs and random inputs (outputs and 
         assert.deepEqual(counting.counts(), ref.counts);
       }
     }),
-    { seed: SEED, numRuns: 150 },
+    { seed: SEED, numRuns: 300 },
   );
 });
 
 test('engine and reference agree on every pair of built models', () => {
   const counting = new Engine('counting');
-  for (const spec of ['mnist:300', 'synthetic:n=3000,d=16,labels=distinct,seed=5', 'line-alternating:n=777']) {
-    const b = buildFrom(spec);
+  for (const [spec, construction] of [
+    ['mnist:300', 'search'], ['synthetic:n=3000,d=16,labels=distinct,seed=5', 'search'], ['line-alternating:n=777', 'search'],
+    ['mnist:1000', 'tree'], ['synthetic:n=3000,d=16,labels=5,seed=5', 'tree'], ['line-alternating:n=777', 'tree'],
+  ] as const) {
+    const b = buildFrom(spec, { construction });
     const back = readBlob(b.blob).network;
     assert.equal(counting.load(b.blob), 0);
     for (let i = 0; i < b.ds.n; i++) {
       const ref = referenceEvaluate(back, b.xq, i * b.ds.dim);
       assert.equal(counting.evaluate(b.xq, i * b.ds.dim), ref.output, `${spec} input ${i}`);
+      assert.equal(ref.output, b.ds.y[i], `${spec} (${construction}) input ${i}`);
       assert.deepEqual(counting.counts(), ref.counts, `${spec} input ${i}`);
       const t = counting.touched();
       assert.ok(t.low >= 0 && t.high < b.blob.length, `${spec} input ${i}: read outside the blob`);

@@ -69,7 +69,7 @@ function evaluateTree(net: TreeNetwork, x: Int32Array, offset: number): Evaluati
   while (r < m) {
     const f = net.feature[r];
     const xf = x[offset + f];
-    if (xf < net.domain.lo[f] || xf > net.domain.hi[f]) return { output: -ErrorCode.InputOutOfDomain, counts: c };
+    if (xf < net.domain.lo[f] || xf > net.domain.hi[f]) return { output: -ErrorCode.InputOutOfDomain, counts: zeroCounts() };
     r = xf >= net.threshold[r] ? net.above[r] : net.below[r];
     c.cmp++;
     c.wordOps++;

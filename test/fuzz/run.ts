@@ -11,13 +11,17 @@ import { referenceEvaluate } from '../../host/engine/reference.js';
 import { BlobError } from '../../host/format/errors.js';
 import { readBlob } from '../../host/format/reader.js';
 import type { Network } from '../../host/network.js';
+import type { Construction } from '../../host/construct/index.js';
 import { buildFrom } from '../helpers.js';
 import { mutate, type Mutation } from './mutate.js';
 
-export const FUZZ_BASES = [
-  'synthetic:n=40,d=3,labels=3,seed=1',
-  'synthetic:n=300,d=2,labels=distinct,seed=2',
-  'line-alternating:n=9',
+/** Valid blobs the mutations start from: both kinds, both TreeNodes widths. */
+export const FUZZ_BASES: [string, Construction][] = [
+  ['synthetic:n=40,d=3,labels=3,seed=1', 'search'],
+  ['synthetic:n=300,d=2,labels=distinct,seed=2', 'search'],
+  ['line-alternating:n=9', 'search'],
+  ['synthetic:n=60,d=3,labels=3,seed=3', 'tree'], // 16-byte nodes
+  ['line-alternating:n=40', 'tree'], //              8-byte nodes
 ];
 
 export interface FuzzFailure {
@@ -47,7 +51,7 @@ function hostVerdict(blob: Uint8Array): { code: number; net?: Network } {
 
 export function fuzz(seed: number, count: number, onProgress?: (done: number) => void): FuzzSummary {
   const rng = new Prng(seed);
-  const bases = FUZZ_BASES.map((s) => buildFrom(s));
+  const bases = FUZZ_BASES.map(([spec, construction]) => buildFrom(spec, { construction }));
   const engine = new Engine('counting');
   const summary: FuzzSummary = { seed, tried: 0, accepted: 0, verdicts: {}, failures: [] };
   for (let i = 0; i < count; i++) {

@@ -3,13 +3,13 @@
 // against. Regenerate only deliberately: `node dist/test/golden/update.js --update`.
 
 import { QuantMode } from '../../assembly/format.js';
-import type { SearchNetwork } from '../../host/network.js';
+import type { Network } from '../../host/network.js';
 
 export interface GoldenCase {
   name: string;
   /** Why the expected values are what they are, in words a reviewer can follow. */
   explanation: string;
-  network: SearchNetwork;
+  network: Network;
   inputs: number[][];
   /** Expected class index (or −ErrorCode) per input, derived by hand. */
   outputs: number[];
@@ -82,4 +82,64 @@ const fiveOnALine: GoldenCase = {
   ],
 };
 
-export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine];
+// two-by-two: d = 2, both coordinates in 0…9 (one shared Domain pair), three nodes in
+// preorder, 8-byte nodes (u16 fields), refs ≥ m = 3 are leaves: 3 'no', 4 'yes'.
+//   node 0: x0 ≥ 5 ? node 2 : node 1
+//   node 1: x1 ≥ 3 ? 'yes' : 'no'
+//   node 2: x1 ≥ 7 ? 'no' : 'yes'
+// Every path has 2 tests: 2 cmp, 2 wordOps (i32 operands), loads 2 × 6 (feature, threshold
+// and the ref taken, 2 bytes each). (0, 10) passes node 0, then node 1 reads x1 = 10 > 9:
+// −34 (InputOutOfDomain), and an input that fails has no counts.
+const twoByTwo: GoldenCase = {
+  name: 'two-by-two',
+  explanation: 'tree x0>=5 ? (x1>=7 ? no : yes) : (x1>=3 ? yes : no); every input 2 cmp, 2 wordOps, 12 loads',
+  network: {
+    kind: 'tree',
+    dim: 2,
+    classes: ['no', 'yes'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(9, 9) },
+    feature: Uint32Array.of(0, 1, 1),
+    threshold: Int32Array.of(5, 3, 7),
+    below: Uint32Array.of(1, 3, 4),
+    above: Uint32Array.of(2, 4, 3),
+    maxDepth: 2,
+    pairs: 4,
+  },
+  inputs: [[0, 0], [0, 3], [5, 0], [9, 9], [4, 2], [10, 0], [0, 10]],
+  outputs: [0, 1, 1, 0, 0, -34, -34],
+  counts: [
+    ...Array.from({ length: 5 }, () => ({ mul: 0, add: 0, cmp: 2, wordOps: 2, loads: 12 })),
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+  ],
+};
+
+// wide-threshold: d = 1 in −100000…100000; θ = 40000 does not fit an i16, so nodes take
+// 16 bytes (u32 fields) and each test loads 3 × 4 = 12 bytes. One node: x0 ≥ 40000 ? 'big'
+// (ref 2) : 'small' (ref 1).
+const wideThreshold: GoldenCase = {
+  name: 'wide-threshold',
+  explanation: 'tree x0>=40000 ? big : small with 16-byte nodes; every input 1 cmp, 1 wordOp, 12 loads',
+  network: {
+    kind: 'tree',
+    dim: 1,
+    classes: ['small', 'big'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(-100000), hi: Int32Array.of(100000) },
+    feature: Uint32Array.of(0),
+    threshold: Int32Array.of(40000),
+    below: Uint32Array.of(1),
+    above: Uint32Array.of(2),
+    maxDepth: 1,
+    pairs: 2,
+  },
+  inputs: [[39999], [40000], [-100000], [100000], [100001]],
+  outputs: [0, 1, 0, 1, -34],
+  counts: [
+    ...Array.from({ length: 4 }, () => ({ mul: 0, add: 0, cmp: 1, wordOps: 1, loads: 12 })),
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+  ],
+};
+
+export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold];

@@ -1,0 +1,67 @@
+// SPEC §3.2 as measured in the engine: `tree` memorizes every set it is given, costs one i32
+// comparison per level and no multiplication, and meets the issue's MNIST-10k targets, which
+// are deterministic budgets (op counts and bytes), so they are asserted here.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lineAlternatingBound } from '../host/data/line-alternating.js';
+import { measure } from '../host/measure/measure.js';
+import { verify } from '../host/measure/verify.js';
+import { buildFrom } from './helpers.js';
+
+const tree = { construction: 'tree' } as const;
+
+test('MNIST-10k: 100% in the engine, mean ops ≤ 9.5, max ≤ 17, no mul, blob ≤ 16 KiB', () => {
+  const b = buildFrom('mnist:10000', tree);
+  const r = measure(b.blob, b.ds, { timing: false });
+  assert.equal(verify(b.blob, b.ds).correct, 10000);
+  assert.ok(r.ops.total.mean <= 9.5, `mean ops ${r.ops.total.mean}`);
+  assert.ok(r.ops.total.max <= 17, `max ops ${r.ops.total.max}`);
+  assert.equal(r.ops.mul.max, 0);
+  assert.equal(r.ops.add.max, 0);
+  assert.equal(r.wordOps.max, r.ops.total.max, 'every test is one 32-bit word');
+  assert.ok(b.blob.length <= 16384, `blob ${b.blob.length} bytes`);
+  // 8-byte nodes (u16 fields): 64 header + 3×16 table + 8 shared domain + 56 labels + 8m
+  assert.ok(b.net.kind === 'tree');
+  assert.equal(b.blob.length, 64 + 48 + 8 + 56 + 8 * b.net.feature.length);
+  assert.equal(r.ops.total.max, b.net.maxDepth);
+});
+
+test('verify is 100% up to n = 100,000 (distinct and few-class labels)', () => {
+  for (const spec of [
+    'synthetic:n=100000,d=16,labels=distinct,seed=7',
+    'synthetic:n=100000,d=16,labels=4,seed=8',
+    'synthetic:n=30000,d=16,labels=2,seed=9',
+    'synthetic:n=2000,d=1,labels=3,seed=10',
+  ]) {
+    const b = buildFrom(spec, tree);
+    const r = verify(b.blob, b.ds);
+    assert.equal(r.n, b.ds.n, spec);
+    assert.equal(r.correct, r.n, spec);
+  }
+});
+
+test('line-alternating: 100%, and every worst case meets the bound ⌈log₂(n/2)⌉', () => {
+  for (const n of [2, 3, 10, 64, 100, 1000, 4097, 100000]) {
+    const b = buildFrom(`line-alternating:n=${n}`, tree);
+    const r = measure(b.blob, b.ds, { timing: false });
+    assert.equal(verify(b.blob, b.ds).correct, n, `n = ${n}`);
+    assert.ok(r.ops.cmp.max >= lineAlternatingBound(n), `n = ${n}: max cmp ${r.ops.cmp.max}`);
+    assert.ok(r.ops.cmp.mean >= Math.log2(n / 2), `n = ${n}: mean cmp ${r.ops.cmp.mean}`);
+  }
+});
+
+test('one class needs no test: the root is the leaf', () => {
+  const b = buildFrom('synthetic:n=50,d=3,labels=1,seed=1', tree);
+  assert.ok(b.net.kind === 'tree');
+  assert.equal(b.net.feature.length, 0);
+  const r = measure(b.blob, b.ds, { timing: false });
+  assert.equal(r.ops.total.max, 0);
+  assert.equal(verify(b.blob, b.ds).correct, 50);
+});
+
+test('the build is deterministic', () => {
+  const a = buildFrom('synthetic:n=3000,d=8,labels=5,seed=3', tree).blob;
+  const b = buildFrom('synthetic:n=3000,d=8,labels=5,seed=3', tree).blob;
+  assert.deepEqual(a, b);
+});
