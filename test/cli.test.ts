@@ -17,24 +17,27 @@ function run(args: string[], input?: string) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-test('build → verify → eval with string labels from a CSV with a header', () => {
-  const csv = join(dir, 'fruit.csv');
-  writeFileSync(csv, 'weight,sugar,fruit\n120,10.5,apple\n150,12.25,pear\n90,8,plum\n120,10.5,apple\n');
-  const model = join(dir, 'fruit.cnb');
-  const b = run(['build', csv, '--construction', 'search', '-o', model]);
-  assert.equal(b.code, 0, b.err);
-  assert.match(b.err, /first row taken as a header/);
-  const v = run(['verify', model, csv, '--json']);
-  assert.equal(v.code, 0, v.err);
-  const report = JSON.parse(v.out);
-  assert.deepEqual([report.n, report.correct, report.rows, report.duplicates], [3, 3, 4, 1]);
-  const e = run(['eval', model], 'weight,sugar\n150,12.25\n90,8\n120,10.5\n');
-  assert.equal(e.code, 0, e.err);
-  assert.equal(e.out, 'pear\nplum\napple\n');
-  const input = join(dir, 'in.csv');
-  writeFileSync(input, '90,8\n');
-  assert.equal(run(['eval', model, '--input', input]).out, 'plum\n');
-});
+for (const construction of ['search', 'tree']) {
+  test(`${construction}: build → verify → eval with string labels from a CSV with a header`, () => {
+    const csv = join(dir, 'fruit.csv');
+    writeFileSync(csv, 'weight,sugar,fruit\n120,10.5,apple\n150,12.25,pear\n90,8,plum\n120,10.5,apple\n');
+    const model = join(dir, `fruit-${construction}.cnb`);
+    const b = run(['build', csv, '--construction', construction, '-o', model]);
+    assert.equal(b.code, 0, b.err);
+    assert.match(b.err, /first row taken as a header/);
+    assert.match(b.out, /3 distinct pairs \(4 rows, 1 duplicates\)/);
+    const v = run(['verify', model, csv, '--json']);
+    assert.equal(v.code, 0, v.err);
+    const report = JSON.parse(v.out);
+    assert.deepEqual([report.n, report.correct, report.rows, report.duplicates], [3, 3, 4, 1]);
+    const e = run(['eval', model], 'weight,sugar\n150,12.25\n90,8\n120,10.5\n');
+    assert.equal(e.code, 0, e.err);
+    assert.equal(e.out, 'pear\nplum\napple\n');
+    const input = join(dir, 'in.csv');
+    writeFileSync(input, '90,8\n');
+    assert.equal(run(['eval', model, '--input', input]).out, 'plum\n');
+  });
+}
 
 test('measure --json has the documented fields', () => {
   const model = join(dir, 'la.cnb');
@@ -69,7 +72,7 @@ test('errors are one line, name the place, and leave no output file', () => {
   assert.equal(r.err, `condnet: ${bad}:2:2: "oops" is not a number\n`);
   assert.equal(existsSync(out), false);
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
-  const e = run(['eval', join(dir, 'fruit.cnb')], '1e9,1\n');
+  const e = run(['eval', join(dir, 'fruit-search.cnb')], '1e9,1\n');
   assert.equal(e.code, 1);
   assert.match(e.err, /^condnet: <stdin>:1:1: .*outside the model's input domain/);
   assert.equal(e.out, '');
@@ -105,6 +108,6 @@ test('--help on every command shows an example', () => {
   for (const c of ['build', 'verify', 'eval', 'measure', 'demo']) {
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
-    assert.match(r.out, /Example:/, c);
+    assert.match(r.out, /Examples?:/, c);
   }
 });

@@ -1,4 +1,4 @@
-// condnet build <dataset> --construction search -o model.cnb [--seed N] [--frac-bits F]
+// condnet build <dataset> --construction search|tree -o model.cnb [--seed N] [--beta B] [--frac-bits F]
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -7,11 +7,15 @@ import { writeBlob } from '../format/writer.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { describeQuantization } from '../data/quantize.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
+import { CliError } from './errors.js';
+import { progress, withStep } from './progress.js';
+import { DEFAULT_BETA } from '../construct/tree.js';
 
 interface BuildFlags {
   construction: Construction;
   output: string;
   seed: number;
+  beta: number;
   fracBits?: number;
   header?: boolean;
   json?: boolean;
@@ -24,14 +28,19 @@ export function registerBuild(program: Command): void {
     .argument('<dataset>', 'CSV or JSON-lines file, mnist:N, synthetic:n=…,d=…,labels=…,seed=…, or line-alternating:n=…')
     .addOption(new Option('-c, --construction <name>', 'network construction').choices(CONSTRUCTIONS).default('search'))
     .requiredOption('-o, --output <file>', 'model file to write')
-    .option('--seed <n>', 'seed of the random direction', parseIntOption('--seed'), 1)
+    .option('--seed <n>', 'search: seed of the random direction', parseIntOption('--seed'), 1)
+    .option('--beta <b>', 'tree: weight of the path-length term of the split score (docs/TREE.md)', parseBeta, DEFAULT_BETA)
     .option('--frac-bits <f>', 'fixed-point fractional bits (default: the fewest that keep inputs distinct)', parseIntOption('--frac-bits'))
     .option('--json', 'print a JSON summary'))
-    .addHelpText('after', '\nExample:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb')
+    .addHelpText('after', '\nExamples:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
+      '  condnet build mnist:10000 --construction tree -o mnist-tree.cnb')
     .action((spec: string, flags: BuildFlags) => {
       const t0 = performance.now();
       const ds = openDataset(spec, flags);
-      const net = buildNetwork(ds, { construction: flags.construction, seed: flags.seed, fracBits: flags.fracBits });
+      const net = withStep(progress(flags.json), `build ${flags.construction}`, ds.n, (step) => buildNetwork(ds, {
+        construction: flags.construction, seed: flags.seed, beta: flags.beta, fracBits: flags.fracBits,
+        onProgress: (done) => step.update(done),
+      }));
       const blob = writeBlob(net);
       const seconds = (performance.now() - t0) / 1000;
       writeFileAtomic(flags.output, blob);
@@ -45,8 +54,14 @@ export function registerBuild(program: Command): void {
         process.stdout.write(
           `${ds.name}: ${ds.n} distinct pairs (${ds.rows} rows, ${ds.duplicates} duplicates), ${ds.classes.length} classes, ` +
           `inputs as round(${summary.quantization})\n` +
-          `${flags.construction}: at most ${net.maxDepth} comparisons per input, ${blob.length} bytes, built in ${seconds.toFixed(2)} s\n` +
+          `${flags.construction}: at most ${net.maxDepth} tests per input, ${blob.length} bytes, built in ${seconds.toFixed(2)} s\n` +
           `wrote ${flags.output}\n`);
       }
     });
+}
+
+function parseBeta(v: string): number {
+  const b = Number(v);
+  if (v.trim() === '' || !Number.isFinite(b) || b < 0) throw new CliError(`--beta must be a number ≥ 0, got "${v}"`);
+  return b;
 }
