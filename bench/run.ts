@@ -3,13 +3,12 @@
 // Timings are medians over repeats of batched calls (1,024 inputs per call) on every side.
 
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { buildNetwork } from '../host/construct/index.js';
 import { loadDataset } from '../host/data/source.js';
 import { quantize } from '../host/data/quantize.js';
-import { Engine, engineBytes } from '../host/engine/engine.js';
+import { Engine, ENGINE_BUDGET_BYTES, engineBytes } from '../host/engine/engine.js';
 import { writeBlob } from '../host/format/writer.js';
-import { writeFileAtomic } from '../host/io/atomic-write.js';
+import { writeBenchmarkSection } from './markdown-section.js';
 import { median } from '../host/measure/stats.js';
 import { BATCH } from '../host/measure/measure.js';
 import type { SearchNetwork } from '../host/network.js';
@@ -78,14 +77,14 @@ const rows = ['mnist:10000', 'synthetic:n=100000,d=16,labels=distinct', 'synthet
 process.stderr.write('build time n = 10^6\n');
 const builds = [buildTime('synthetic:n=1000000,d=16,labels=distinct'), buildTime('mnist:10000')];
 
-const md = `# Benchmarks
+const md = `## Engine and build (\`npm run bench\`)
 
 Written by \`npm run bench\` (bench/run.ts) on ${new Date().toISOString().slice(0, 10)}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}.
 Timings are medians over ${REPEATS} repeats × 3 interleaved rounds of batched calls of ${BATCH.toLocaleString('en-US')} inputs; both
 sides get the same inputs and give the same answers (checked before timing). They vary a few
 percent from run to run; the deterministic figures (bytes, op counts) are asserted in tests.
 
-## Engine throughput on \`search\` versus the floor
+### Engine throughput on \`search\` versus the floor
 
 The floor is a plain TypeScript projection + binary search over the same sorted keys
 (bench/floor.ts), JIT-compiled by V8. The engine also checks every coordinate against the
@@ -95,7 +94,7 @@ declared domain, which the floor does not. Target: engine ≤ 1.5× the floor.
 |---|---:|---:|---:|
 ${rows.map((r) => `| ${r.dataset} | ${f2(r.engineNs)} | ${f2(r.floorNs)} | ${f2(r.ratio)}× |`).join('\n')}
 
-## Build time
+### Build time
 
 \`build --construction search\` as a library call: generating or loading the data, quantizing,
 drawing the direction, sorting, laying out and packing. Target at n = 10⁶, d = 16: ≤ 5 s.
@@ -104,12 +103,11 @@ drawing the direction, sorting, laying out and packing. Target at n = 10⁶, d =
 |---|---:|---:|---:|
 ${builds.map((b) => `| ${b.dataset} | ${f2(b.seconds)} | ${f2(b.loadSeconds)} | ${b.blobBytes.toLocaleString('en-US')} |`).join('\n')}
 
-## Engine size
+### Engine size
 
-Release engine \`build/condnet.wasm\`: ${engineBytes('release').length.toLocaleString('en-US')} bytes (target ≤ 2,048; the budget is asserted in
+Release engine \`build/condnet.wasm\`: ${engineBytes('release').length.toLocaleString('en-US')} bytes (\`search\` and \`tree\`; budget ${ENGINE_BUDGET_BYTES.toLocaleString('en-US')}, asserted in
 test/engine-budget.test.ts). Counting build: ${engineBytes('counting').length.toLocaleString('en-US')} bytes.
 `;
 
-const out = fileURLToPath(new URL('../../docs/BENCHMARKS.md', import.meta.url));
-writeFileAtomic(out, md);
+writeBenchmarkSection('engine', md);
 process.stdout.write(md);

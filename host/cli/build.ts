@@ -1,4 +1,5 @@
-// condnet build <dataset> --construction search|tree -o model.cnb [--seed N] [--beta B] [--frac-bits F]
+// condnet build <dataset> --construction search|tree -o model.cnb [--seed N] [--beta B]
+//   [--lookahead P] [--frac-bits F]
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -9,13 +10,14 @@ import { describeQuantization } from '../data/quantize.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { CliError } from './errors.js';
 import { progress, withStep } from './progress.js';
-import { DEFAULT_BETA } from '../construct/tree.js';
+import { DEFAULT_BETA, DEFAULT_LOOKAHEAD_POINTS } from '../construct/tree.js';
 
 interface BuildFlags {
   construction: Construction;
   output: string;
   seed: number;
   beta: number;
+  lookahead: number;
   fracBits?: number;
   header?: boolean;
   json?: boolean;
@@ -30,6 +32,7 @@ export function registerBuild(program: Command): void {
     .requiredOption('-o, --output <file>', 'model file to write')
     .option('--seed <n>', 'search: seed of the random direction', parseIntOption('--seed'), 1)
     .option('--beta <b>', 'tree: weight of the path-length term of the split score (docs/TREE.md)', parseBeta, DEFAULT_BETA)
+    .option('--lookahead <points>', 'tree: nodes of at most this many points choose their split by rollout (0: greedy)', parseIntOption('--lookahead'), DEFAULT_LOOKAHEAD_POINTS)
     .option('--frac-bits <f>', 'fixed-point fractional bits (default: the fewest that keep inputs distinct)', parseIntOption('--frac-bits'))
     .option('--json', 'print a JSON summary'))
     .addHelpText('after', '\nExamples:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
@@ -38,7 +41,8 @@ export function registerBuild(program: Command): void {
       const t0 = performance.now();
       const ds = openDataset(spec, flags);
       const net = withStep(progress(flags.json), `build ${flags.construction}`, ds.n, (step) => buildNetwork(ds, {
-        construction: flags.construction, seed: flags.seed, beta: flags.beta, fracBits: flags.fracBits,
+        construction: flags.construction, seed: flags.seed, beta: flags.beta, lookaheadPoints: flags.lookahead,
+        fracBits: flags.fracBits,
         onProgress: (done) => step.update(done),
       }));
       const blob = writeBlob(net);

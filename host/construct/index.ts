@@ -17,6 +17,8 @@ export interface BuildOptions {
   fracBits?: number;
   /** `tree`: weight of the path-length term of the split score. */
   beta?: number;
+  /** `tree`: nodes of at most this many points choose their split by rollout. */
+  lookaheadPoints?: number;
   /** Long builds report progress as (done, total). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -29,6 +31,6 @@ export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
     case 'search':
       return buildSearch(ds, xq, quant, domain, { seed: opts.seed });
     case 'tree':
-      return buildTree(ds, xq, quant, domain, { beta: opts.beta, onProgress: opts.onProgress });
+      return buildTree(ds, xq, quant, domain, { beta: opts.beta, lookaheadPoints: opts.lookaheadPoints, onProgress: opts.onProgress });
   }
 }

@@ -17,12 +17,19 @@ import type { TreeNetwork } from '../network.js';
 export interface TreeOptions {
   /** Weight of the log₂(points) term of the split score (default DEFAULT_BETA). */
   beta?: number;
+  /** Nodes of at most this many points choose among their best splits by rollout (default
+   *  DEFAULT_LOOKAHEAD_POINTS; 0: greedy everywhere). */
+  lookaheadPoints?: number;
   /** Called as points reach their leaves: (points settled, n). */
   onProgress?: (settled: number, n: number) => void;
 }
 
 /** Chosen on MNIST-10k by a sweep (docs/TREE.md): 0.1 … 0.5 all beat β = 0 (plain entropy). */
 export const DEFAULT_BETA = 0.35;
+/** Rollout below this many points: on MNIST-10k, 9.05 → 8.70 mean tests (docs/TREE.md). */
+export const DEFAULT_LOOKAHEAD_POINTS = 3000;
+/** Splits compared by rollout at a node: its best few by score, on distinct coordinates. */
+export const LOOKAHEAD_CANDIDATES = 3;
 
 /** A node's split: points with x_f ≥ θ go "above", the others "below". */
 interface Split {
@@ -30,6 +37,14 @@ interface Split {
   threshold: number;
   /** Position in the node's sorted run of `feature` where "above" starts. */
   at: number;
+  score: number;
+}
+
+/** Per coordinate f, the points of every node sorted by x_f: run f is
+ *  order[f·stride …], and a node owns the same positions [s, e) of every run. */
+interface Runs {
+  order: Int32Array;
+  stride: number;
 }
 
 export function buildTree(
@@ -40,15 +55,17 @@ export function buildTree(
   const C = ds.classes.length;
   const y = ds.y;
   const beta = opts.beta ?? DEFAULT_BETA;
+  const lookahead = Math.min(n, opts.lookaheadPoints ?? DEFAULT_LOOKAHEAD_POINTS);
   const progress = opts.onProgress;
 
   // g[k] = k·log₂ k, so n·H(node) = g(n) − Σ_c g(n_c) needs no logarithm in the scan.
   const g = new Float64Array(n + 1);
   for (let k = 2; k <= n; k++) g[k] = k * Math.log2(k);
 
-  // order[f·n + s … f·n + e) holds the node's points sorted by coordinate f.
-  const order = new Int32Array(d * n);
-  for (let f = 0; f < d; f++) order.set(sortByCoordinate(xq, d, n, f), f * n);
+  const main: Runs = { order: new Int32Array(d * n), stride: n };
+  for (let f = 0; f < d; f++) main.order.set(sortByCoordinate(xq, d, n, f), f * n);
+  // Rollouts grow throw-away subtrees in a copy of the node's runs.
+  const trial: Runs = { order: new Int32Array(d * lookahead), stride: lookahead };
   const counts = new Int32Array(C);
   const left = new Int32Array(C);
   const goesAbove = new Uint8Array(n);
@@ -61,8 +78,16 @@ export function buildTree(
   let settled = 0;
   let maxDepth = 0;
 
-  /** Best split of the points in [s, e) of every run, or undefined if all share one input. */
-  function bestSplit(s: number, e: number): Split | undefined {
+  const isPure = (w: Runs, s: number, e: number): boolean => {
+    const first = y[w.order[s]];
+    for (let i = s + 1; i < e; i++) if (y[w.order[i]] !== first) return false;
+    return true;
+  };
+
+  /** The best split of each coordinate over [s, e), the `keep` lowest scores first
+   *  (n_L·(H_L + β·log₂ n_L) + n_R·(H_R + β·log₂ n_R)); empty if all points share one input. */
+  function bestSplits(w: Runs, s: number, e: number, keep: number): Split[] {
+    const { order, stride } = w;
     const size = e - s;
     let total = 0; // Σ_c g(n_c) of the node
     // Counts are zeroed point by point after use: with many classes, a fill would dominate.
@@ -70,12 +95,12 @@ export function buildTree(
       const k = counts[y[order[i]]]++;
       total += g[k + 1] - g[k];
     }
-    let best: Split | undefined;
-    let bestScore = Infinity;
+    const best: Split[] = [];
     for (let f = 0; f < d; f++) {
-      const run = f * n;
+      const run = f * stride;
       let sumL = 0;
       let sumR = total;
+      let mine: Split | undefined;
       for (let i = s; i < e - 1; i++) {
         const p = order[run + i];
         const c = y[p];
@@ -87,26 +112,29 @@ export function buildTree(
         const next = xq[order[run + i + 1] * d + f];
         if (next === v) continue;
         const nL = i - s + 1;
-        const nR = size - nL;
-        // n_L·(H_L + β·log₂ n_L) + n_R·(H_R + β·log₂ n_R)
-        const score = (1 + beta) * (g[nL] + g[nR]) - sumL - sumR;
-        if (score < bestScore) {
-          bestScore = score;
-          best = { feature: f, threshold: v + Math.ceil((next - v) / 2), at: i + 1 };
-        }
+        const score = (1 + beta) * (g[nL] + g[size - nL]) - sumL - sumR;
+        if (score < (mine?.score ?? Infinity)) mine = { feature: f, threshold: v + Math.ceil((next - v) / 2), at: i + 1, score };
       }
       for (let i = s; i < e; i++) left[y[order[run + i]]] = 0;
+      // Keep the `keep` best, ties to the lower coordinate (deterministic).
+      if (mine && (best.length < keep || mine.score < best[best.length - 1].score)) {
+        let k = best.length < keep ? best.length : keep - 1;
+        while (k > 0 && best[k - 1].score > mine.score) k--;
+        best.splice(k, 0, mine);
+        best.length = Math.min(best.length, keep);
+      }
     }
     for (let i = s; i < e; i++) counts[y[order[i]]] = 0;
     return best;
   }
 
   /** Stable partition of every run of [s, e) by the split; returns where "above" starts. */
-  function partition(s: number, e: number, split: Split): number {
-    const run = split.feature * n;
+  function partition(w: Runs, s: number, e: number, split: Split): number {
+    const { order, stride } = w;
+    const run = split.feature * stride;
     for (let i = s; i < e; i++) goesAbove[order[run + i]] = i >= split.at ? 1 : 0;
     for (let f = 0; f < d; f++) {
-      const base = f * n;
+      const base = f * stride;
       let lo = base + s;
       let hi = 0;
       for (let i = base + s; i < base + e; i++) {
@@ -119,35 +147,74 @@ export function buildTree(
     return split.at;
   }
 
+  /** Σ over the points of [s, e) of their tests in the greedy subtree (consumes the runs). */
+  function greedyCost(w: Runs, s: number, e: number): number {
+    if (isPure(w, s, e)) return 0;
+    const mid = partition(w, s, e, bestSplits(w, s, e, 1)[0]);
+    return e - s + greedyCost(w, s, mid) + greedyCost(w, mid, e);
+  }
+
+  /** Do the points of [s, e) all carry different labels? Then every split scores by sizes
+   *  alone and a rollout cannot tell candidates apart: it is skipped. */
+  function allDistinct(s: number, e: number): boolean {
+    let distinct = true;
+    for (let i = s; i < e; i++) if (counts[y[main.order[i]]]++ > 0) distinct = false;
+    for (let i = s; i < e; i++) counts[y[main.order[i]]] = 0;
+    return distinct;
+  }
+
+  /** Of the node's best few splits, the one whose greedy subtrees cost fewest tests in all:
+   *  a rollout, which judges a split by the paths it leads to rather than by its score.
+   *  `greedy`, when the parent's rollout already grew this node greedily, is that cost: the
+   *  first candidate is the greedy split, so it needs no second rollout. Returns the split
+   *  and the greedy costs of its two sides (NaN where unknown). */
+  function chooseSplit(s: number, e: number, greedy: number): { split?: Split; below: number; above: number } {
+    const size = e - s;
+    const rollout = size <= lookahead && !allDistinct(s, e);
+    const candidates = bestSplits(main, s, e, rollout ? LOOKAHEAD_CANDIDATES : 1);
+    if (candidates.length <= 1) return { split: candidates[0], below: NaN, above: NaN };
+    let choice = { split: candidates[0], below: NaN, above: NaN };
+    let fewest = Number.isNaN(greedy) ? Infinity : greedy - size;
+    for (const [k, split] of candidates.entries()) {
+      if (k === 0 && !Number.isNaN(greedy)) continue;
+      for (let f = 0; f < d; f++) trial.order.set(main.order.subarray(f * n + s, f * n + e), f * lookahead);
+      const mid = partition(trial, 0, size, { ...split, at: split.at - s });
+      const below = greedyCost(trial, 0, mid);
+      const above = greedyCost(trial, mid, size);
+      if (below + above < fewest) {
+        fewest = below + above;
+        choice = { split, below, above };
+      }
+    }
+    return choice;
+  }
+
   /** Grows the subtree of [s, e) at `depth` tests from the root; returns its ref (a leaf is
    *  −1 − class until node indices are final). Nodes are appended in preorder. */
-  function grow(s: number, e: number, depth: number): number {
-    const first = y[order[s]];
-    let pure = true;
-    for (let i = s + 1; i < e && pure; i++) pure = y[order[i]] === first;
-    if (pure) {
+  function grow(s: number, e: number, depth: number, greedy: number): number {
+    if (isPure(main, s, e)) {
       maxDepth = Math.max(maxDepth, depth);
       settled += e - s;
       progress?.(settled, n);
-      return -1 - first;
+      return -1 - y[main.order[s]];
     }
     if (depth === MAX_DEPTH) {
       throw new DatasetError(`tree: a path needs more than ${MAX_DEPTH} tests (the format's limit); try another --beta`);
     }
-    const split = bestSplit(s, e);
+    const { split, below: greedyBelow, above: greedyAbove } = chooseSplit(s, e, greedy);
     if (split === undefined) throw new Error('tree: distinct inputs share every coordinate (a bug in de-duplication)');
-    const mid = partition(s, e, split);
+    const mid = partition(main, s, e, split);
     const me = feature.length;
     feature.push(split.feature);
     threshold.push(split.threshold);
     below.push(0);
     above.push(0);
-    below[me] = grow(s, mid, depth + 1);
-    above[me] = grow(mid, e, depth + 1);
+    below[me] = grow(s, mid, depth + 1, greedyBelow);
+    above[me] = grow(mid, e, depth + 1, greedyAbove);
     return me;
   }
 
-  grow(0, n, 0); // the root is node 0, or (a single class) leaf 0
+  grow(0, n, 0, NaN); // the root is node 0, or (a single class) leaf 0
   const m = feature.length;
   const ref = (r: number) => (r < 0 ? m + (-1 - r) : r);
   return {
