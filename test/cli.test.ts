@@ -25,7 +25,7 @@ for (const construction of ['search', 'tree']) {
     const b = run(['build', csv, '--construction', construction, '-o', model]);
     assert.equal(b.code, 0, b.err);
     assert.match(b.err, /first row taken as a header/);
-    assert.match(b.out, /3 distinct pairs \(4 rows, 1 duplicates\)/);
+    assert.match(b.out, /3 distinct pairs \(4 rows, 1 duplicate merged\)/);
     const v = run(['verify', model, csv, '--json']);
     assert.equal(v.code, 0, v.err);
     const report = JSON.parse(v.out);
