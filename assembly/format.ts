@@ -54,7 +54,7 @@ export const MAX_KEY_MAGNITUDE = 9007199254740991;
 /** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (SPEC §2). */
 export const I64_WORDS = 2;
 
-/** What the root of a blob is. Values 2..5 are reserved so later kinds extend v1. */
+/** What the root of a blob is. Values 3..5 are reserved so later kinds extend v1. */
 export enum NodeKind {
   Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
   Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
@@ -70,7 +70,7 @@ export enum QuantMode {
   Scale = 1, //    x_int = round(x · scale)
 }
 
-/** Section ids. 6..9 are reserved for the kinds reserved above. */
+/** Section ids. 7..9 are reserved for the kinds reserved above. */
 export enum SectionId {
   Domain = 1, //     d × (i32 lo, i32 hi), or 1 × (lo, hi) shared by every coordinate
   Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
@@ -83,6 +83,7 @@ export enum SectionId {
   GraphNodes = 9, // reserved
 }
 export const SECTION_LAST_SUPPORTED = 6;
+export const SECTION_LAST_RESERVED = 9;
 
 /** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
 export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
@@ -97,7 +98,6 @@ export const T_FEATURE = 0; //   coordinate f < d tested by x_f ≥ θ
 export const T_THRESHOLD = 1; // θ, signed (i16 or i32)
 export const T_BELOW = 2; //     ref taken when x_f < θ
 export const T_ABOVE = 3; //     ref taken when x_f ≥ θ
-export const SECTION_LAST_RESERVED = 9;
 
 /** Every reader returns the first failing check's code, in the order FORMAT.md lists them.
  *  Codes 1..31 are about the blob, 32.. about a call. Append only. */

@@ -5,15 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../host/io/atomic-write.js';
+import { progress, withStep } from '../host/cli/progress.js';
 import { fuzz, FUZZ_BASES } from '../test/fuzz/run.js';
 import { MUTATIONS } from '../test/fuzz/mutate.js';
 
 const count = Number(process.argv[2] ?? 1_000_000);
 const seed = Number(process.argv[3] ?? 20261123);
 const t0 = performance.now();
-const s = fuzz(seed, count, (done) => process.stderr.write(`\r${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')}`));
+const s = withStep(progress(), 'fuzz both blob readers', count, (step) => fuzz(seed, count, (done) => step.update(done)));
 const seconds = (performance.now() - t0) / 1000;
-process.stderr.write('\n');
 
 if (s.failures.length > 0) {
   const dir = fileURLToPath(new URL('../../test/regressions', import.meta.url));
@@ -26,7 +26,7 @@ const md = `# Reliability
 ## Fuzzing the blob readers
 
 \`node dist/bench/fuzz.js ${count} ${seed}\` (bench/fuzz.ts), run on ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s.
-Structure-aware mutations (${MUTATIONS.join(', ')}) of valid \`search\` blobs built from
+Structure-aware mutations (${MUTATIONS.join(', ')}) of valid \`search\` and \`tree\` blobs built from
 ${FUZZ_BASES.map(([spec, c]) => `\`${spec}\` (${c})`).join(', ')}; most re-fix the declared length and the CRC so the
 deeper checks run. For each blob: engine validator and host reader must agree on the error
 code; the engine must not trap; an accepted blob must evaluate 8 random in-domain inputs

@@ -1,7 +1,7 @@
 // SPEC §3.2, the label-aware conditional tree: branch on one coordinate, `x_f ≥ θ` (1 cmp,
 // nothing else), grown top-down until every node holds a single label. The split criterion
-// aims at short expected paths rather than purity; docs/TREE.md explains it and the figures
-// that chose β.
+// aims at short expected paths rather than purity, and small nodes pick among their best
+// splits by rollout; docs/TREE.md explains both and the figures that chose them.
 //
 // The split search is exact and O(points × d) per tree level: every coordinate's points are
 // sorted once, and each node keeps, per coordinate, its points in that order (a stable
