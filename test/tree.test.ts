@@ -1,6 +1,6 @@
-// SPEC §3.2 as measured in the engine: `tree` memorizes every set it is given, costs one i32
-// comparison per level and no multiplication, and meets the issue's MNIST-10k targets, which
-// are deterministic budgets (op counts and bytes), so they are asserted here.
+// SPEC §3.2 as measured in the engine: `tree` memorizes every set it is given, with one i32
+// comparison per level and no arithmetic. (Its MNIST-10k targets are asserted through the
+// demo, test/demo.test.ts.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,22 +10,6 @@ import { verify } from '../host/measure/verify.js';
 import { buildFrom } from './helpers.js';
 
 const tree = { construction: 'tree' } as const;
-
-test('MNIST-10k: 100% in the engine, mean ops ≤ 9.5, max ≤ 17, no mul, blob ≤ 16 KiB', () => {
-  const b = buildFrom('mnist:10000', tree);
-  const r = measure(b.blob, b.ds, { timing: false });
-  assert.equal(verify(b.blob, b.ds).correct, 10000);
-  assert.ok(r.ops.total.mean <= 9.5, `mean ops ${r.ops.total.mean}`);
-  assert.ok(r.ops.total.max <= 17, `max ops ${r.ops.total.max}`);
-  assert.equal(r.ops.mul.max, 0);
-  assert.equal(r.ops.add.max, 0);
-  assert.equal(r.wordOps.max, r.ops.total.max, 'every test is one 32-bit word');
-  assert.ok(b.blob.length <= 16384, `blob ${b.blob.length} bytes`);
-  // 8-byte nodes (u16 fields): 64 header + 3×16 table + 8 shared domain + 56 labels + 8m
-  assert.ok(b.net.kind === 'tree');
-  assert.equal(b.blob.length, 64 + 48 + 8 + 56 + 8 * b.net.feature.length);
-  assert.equal(r.ops.total.max, b.net.maxDepth);
-});
 
 test('verify is 100% up to n = 100,000 (distinct and few-class labels)', () => {
   for (const spec of [
@@ -38,6 +22,9 @@ test('verify is 100% up to n = 100,000 (distinct and few-class labels)', () => {
     const r = verify(b.blob, b.ds);
     assert.equal(r.n, b.ds.n, spec);
     assert.equal(r.correct, r.n, spec);
+    const m = measure(b.blob, b.ds, { timing: false });
+    assert.equal(m.ops.mul.max + m.ops.add.max, 0, spec);
+    assert.equal(m.wordOps.max, m.ops.cmp.max, spec);
   }
 });
 
