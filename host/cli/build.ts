@@ -58,7 +58,7 @@ export function registerBuild(program: Command): void {
         process.stdout.write(
           `${ds.name}: ${ds.n} distinct pairs (${ds.rows} rows, ${ds.duplicates} duplicate${ds.duplicates === 1 ? '' : 's'} merged), ${ds.classes.length} classes, ` +
           `inputs as round(${summary.quantization})\n` +
-          `${flags.construction}: at most ${net.maxDepth} tests per input, ${blob.length} bytes, built in ${seconds.toFixed(2)} s\n` +
+          `${flags.construction}: at most ${net.maxDepth} test${net.maxDepth === 1 ? '' : 's'} per input, ${blob.length} bytes, built in ${seconds.toFixed(2)} s\n` +
           `wrote ${flags.output}\n`);
       }
     });

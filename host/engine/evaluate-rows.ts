@@ -7,7 +7,7 @@ import type { FeatureRows } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { describeQuantization, quantizeValue } from '../data/quantize.js';
 import type { Network } from '../network.js';
-import { errorMessage } from '../format/errors.js';
+import { referenceEvaluate } from './reference.js';
 import { Engine } from './engine.js';
 
 export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
@@ -30,7 +30,12 @@ export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, 
   engine.loadOrThrow(blob);
   const out = engine.evaluateBatch(xq, rows.count);
   return Array.from(out, (c, i) => {
-    if (c < 0) throw new DataError(name, rows.line[i], 1, `${errorMessage(-c)} (error ${-c})`);
+    if (c < 0) {
+      // The reference walks the same path and names the coordinate that left the domain.
+      const j = referenceEvaluate(net, xq, i * d).coordinate ?? 0;
+      throw new DataError(name, rows.line[i], j + 1,
+        `${rows.x[i * d + j]} lies outside the model's input domain [${net.domain.lo[j]}, ${net.domain.hi[j]}] on a coordinate the ${net.kind} reads (error ${-c})`);
+    }
     return net.classes[c];
   });
 }

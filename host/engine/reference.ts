@@ -20,6 +20,8 @@ export interface Evaluation {
   /** Class index, or −ErrorCode. */
   output: number;
   counts: OpCounts;
+  /** With −InputOutOfDomain: the first coordinate read outside the domain. */
+  coordinate?: number;
 }
 
 export function zeroCounts(): OpCounts {
@@ -37,7 +39,7 @@ function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Eval
   let t = 0;
   for (let j = 0; j < d; j++) {
     const xj = x[offset + j];
-    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c };
+    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c, coordinate: j };
     const w = net.projection[j];
     t += w * xj;
     c.loads += 4;
@@ -69,7 +71,7 @@ function evaluateTree(net: TreeNetwork, x: Int32Array, offset: number): Evaluati
   while (r < m) {
     const f = net.feature[r];
     const xf = x[offset + f];
-    if (xf < net.domain.lo[f] || xf > net.domain.hi[f]) return { output: -ErrorCode.InputOutOfDomain, counts: zeroCounts() };
+    if (xf < net.domain.lo[f] || xf > net.domain.hi[f]) return { output: -ErrorCode.InputOutOfDomain, counts: zeroCounts(), coordinate: f };
     r = xf >= net.threshold[r] ? net.above[r] : net.below[r];
     c.cmp++;
     c.wordOps++;
