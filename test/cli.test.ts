@@ -76,6 +76,11 @@ test('errors are one line, name the place, and leave no output file', () => {
   assert.equal(e.code, 1);
   assert.match(e.err, /^condnet: <stdin>:1:1: .*outside the model's input domain/);
   assert.equal(e.out, '');
+  // A tree checks the coordinates its path reads, and the message names the one that failed.
+  const t = run(['eval', join(dir, 'fruit-tree.cnb')], '150,12.25\n1e6,1e6\n');
+  assert.equal(t.code, 1);
+  assert.match(t.err, /^condnet: <stdin>:2:[12]: 1000000 lies outside the model's input domain .* on a coordinate the tree reads \(error 34\)\n$/);
+  assert.equal(t.out, '');
 });
 
 test('every bad dataset: one line naming file:line:column, exit 1, no output file', () => {
