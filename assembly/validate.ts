@@ -157,8 +157,10 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
   return ErrorCode.Ok;
 }
 
-// Pending (node, depth) pairs of the preorder walk. In a valid preorder the stack holds at most
-// one pending "at or above" child per level plus the two just pushed: MAX_DEPTH + 2 entries.
+// Pending (node, depth) pairs of the preorder walk, for any blob, valid or not: depths on the
+// stack rise strictly from bottom to top except for the two children just pushed, and only
+// a node of depth ≤ maxDepth ≤ MAX_DEPTH pushes children (depth + 1). So the stack never
+// holds more than MAX_DEPTH + 2 entries and needs no overflow check.
 const STACK_ENTRIES: u32 = MAX_DEPTH + 2;
 const STACK: usize = memory.data(STACK_ENTRIES << 3);
 
@@ -194,7 +196,6 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
       if (child >= m) {
         if (child - m >= classes) return ErrorCode.BadLeaf;
       } else {
-        if (top == STACK_ENTRIES) return ErrorCode.BadNode;
         store<u32>(STACK + (top << 3), child);
         store<u32>(STACK + (top << 3) + 4, depth + 1);
         top++;

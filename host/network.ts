@@ -17,6 +17,8 @@ export interface SearchNetwork {
   separators: Float64Array;
   /** m + 1 classes for heap positions m + 1 … 2m + 1. */
   leaves: Uint32Array;
+  /** Bytes per stored leaf as read from a blob; unset, the writer takes the narrowest. */
+  leafBytes?: 1 | 2 | 4;
   /** Most comparisons on any path: ⌊log₂(2m + 1)⌋. */
   maxDepth: number;
   /** Distinct pairs memorized. */
@@ -37,6 +39,8 @@ export interface TreeNetwork {
   below: Uint32Array;
   /** Ref taken when x_f ≥ θ. */
   above: Uint32Array;
+  /** Bytes per node field as read from a blob; unset, the writer takes the narrowest. */
+  fieldBytes?: 2 | 4;
   /** Most tests on any path. */
   maxDepth: number;
   pairs: number;

@@ -76,6 +76,12 @@ test('errors are one line, name the place, and leave no output file', () => {
   assert.equal(e.code, 1);
   assert.match(e.err, /^condnet: <stdin>:1:1: .*outside the model's input domain/);
   assert.equal(e.out, '');
+  for (const [flag, value] of [['--lookahead', '-5'], ['--beta', '1e308'], ['--beta', 'x']]) {
+    const o = run(['build', 'line-alternating:n=10', '-c', 'tree', flag, value, '-o', join(dir, 'never.cnb')]);
+    assert.equal(o.code, 2, `${flag} ${value}`);
+    assert.match(o.err, new RegExp(`^condnet: ${flag} must be`), `${flag} ${value}`);
+    assert.equal(existsSync(join(dir, 'never.cnb')), false);
+  }
   // A tree checks the coordinates its path reads, and the message names the one that failed.
   const t = run(['eval', join(dir, 'fruit-tree.cnb')], '150,12.25\n1e6,1e6\n');
   assert.equal(t.code, 1);

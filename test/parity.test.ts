@@ -25,8 +25,10 @@ const arbNetwork = fc
     classes: fc.integer({ min: 1, max: 300 }),
     wBits: fc.integer({ min: 0, max: 30 }),
     seed: fc.integer(),
+    // Any stored leaf width is valid, not only the narrowest the writer would pick.
+    leafBytes: fc.constantFrom<(1 | 2 | 4)[]>(1, 2, 4),
   })
-  .chain(({ dim, m, classes, wBits, seed }) =>
+  .chain(({ dim, m, classes, wBits, seed, leafBytes }) =>
     fc.record({
       projection: fc.array(fc.integer({ min: -(2 ** wBits), max: 2 ** wBits }).filter((w) => w !== 0), { minLength: dim, maxLength: dim }),
       lo: fc.array(fc.integer({ min: -(2 ** 16), max: 0 }), { minLength: dim, maxLength: dim }),
@@ -35,6 +37,7 @@ const arbNetwork = fc
       leaves: fc.array(fc.integer({ min: 0, max: classes - 1 }), { minLength: m + 1, maxLength: m + 1 }),
       classes: fc.constant(classes),
       seed: fc.constant(seed),
+      leafBytes: fc.constant(classes > 256 ? Math.max(leafBytes, 2) as 2 | 4 : leafBytes),
     }),
   )
   .map((r): SearchNetwork => {
@@ -54,20 +57,23 @@ const arbNetwork = fc
       leaves: Uint32Array.from(r.leaves),
       maxDepth: searchDepth(sorted.length),
       pairs: sorted.length + 1,
+      leafBytes: r.leafBytes,
     };
   });
 
 /** A random, valid tree in preorder: random shape up to depth 12, random coordinates and
- *  thresholds (narrow i16 or wide i32), random leaf classes. */
+ *  thresholds (within i16 or beyond), random leaf classes, stored in 8-byte nodes where they
+ *  fit (or, as is also valid, 16-byte ones) and 16-byte nodes otherwise. */
 const arbTree = fc
   .record({
     dim: fc.integer({ min: 1, max: 6 }),
     classes: fc.integer({ min: 1, max: 300 }),
     wide: fc.boolean(),
+    wideNodes: fc.boolean(),
     split: fc.double({ min: 0.3, max: 0.95, noNaN: true }),
     seed: fc.integer(),
   })
-  .map(({ dim, classes, wide, split, seed }): TreeNetwork => {
+  .map(({ dim, classes, wide, wideNodes, split, seed }): TreeNetwork => {
     const rng = new Prng(seed);
     const range = wide ? 2 ** 20 : 2 ** 14;
     const feature: number[] = [];
@@ -108,6 +114,7 @@ const arbTree = fc
       ...(m === 0 && root !== -1 ? { classes: ['c0'] } : {}),
       maxDepth,
       pairs: 0,
+      fieldBytes: wide || wideNodes ? 4 : 2,
     };
   });
 

@@ -10,7 +10,7 @@ import { describeQuantization } from '../data/quantize.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { CliError } from './errors.js';
 import { progress, withStep } from './progress.js';
-import { DEFAULT_BETA, DEFAULT_LOOKAHEAD_POINTS } from '../construct/tree.js';
+import { DEFAULT_BETA, DEFAULT_LOOKAHEAD_POINTS, MAX_BETA } from '../construct/tree.js';
 
 interface BuildFlags {
   construction: Construction;
@@ -32,7 +32,7 @@ export function registerBuild(program: Command): void {
     .requiredOption('-o, --output <file>', 'model file to write')
     .option('--seed <n>', 'search: seed of the random direction', parseIntOption('--seed'), 1)
     .option('--beta <b>', 'tree: weight of the path-length term of the split score (docs/TREE.md)', parseBeta, DEFAULT_BETA)
-    .option('--lookahead <points>', 'tree: nodes of at most this many points choose their split by rollout (0: greedy)', parseIntOption('--lookahead'), DEFAULT_LOOKAHEAD_POINTS)
+    .option('--lookahead <points>', 'tree: nodes of at most this many points choose their split by rollout (0: greedy)', parseLookahead, DEFAULT_LOOKAHEAD_POINTS)
     .option('--frac-bits <f>', 'fixed-point fractional bits (default: the fewest that keep inputs distinct)', parseIntOption('--frac-bits'))
     .option('--json', 'print a JSON summary'))
     .addHelpText('after', '\nExamples:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
@@ -66,6 +66,12 @@ export function registerBuild(program: Command): void {
 
 function parseBeta(v: string): number {
   const b = Number(v);
-  if (v.trim() === '' || !Number.isFinite(b) || b < 0) throw new CliError(`--beta must be a number ≥ 0, got "${v}"`);
+  if (v.trim() === '' || !(b >= 0 && b <= MAX_BETA)) throw new CliError(`--beta must be a number from 0 to ${MAX_BETA}, got "${v}"`, 2);
   return b;
+}
+
+function parseLookahead(v: string): number {
+  const p = parseIntOption('--lookahead')(v);
+  if (p < 0) throw new CliError(`--lookahead must be 0 or more points, got "${v}"`, 2);
+  return p;
 }

@@ -26,6 +26,8 @@ export interface TreeOptions {
 
 /** Chosen on MNIST-10k by a sweep (docs/TREE.md): 0.1 … 0.5 all beat β = 0 (plain entropy). */
 export const DEFAULT_BETA = 0.35;
+/** Far past any useful value (the size term then swamps the labels), and scores stay finite. */
+export const MAX_BETA = 16;
 /** Rollout below this many points: on MNIST-10k, 9.05 → 8.70 mean tests (docs/TREE.md). */
 export const DEFAULT_LOOKAHEAD_POINTS = 3000;
 /** Splits compared by rollout at a node: its best few by score, on distinct coordinates. */
@@ -55,7 +57,8 @@ export function buildTree(
   const C = ds.classes.length;
   const y = ds.y;
   const beta = opts.beta ?? DEFAULT_BETA;
-  const lookahead = Math.min(n, opts.lookaheadPoints ?? DEFAULT_LOOKAHEAD_POINTS);
+  if (!(beta >= 0 && beta <= MAX_BETA)) throw new RangeError(`tree: β must lie in 0 … ${MAX_BETA}, got ${beta}`);
+  const lookahead = Math.max(0, Math.min(n, opts.lookaheadPoints ?? DEFAULT_LOOKAHEAD_POINTS));
   const progress = opts.onProgress;
 
   // g[k] = k·log₂ k, so n·H(node) = g(n) − Σ_c g(n_c) needs no logarithm in the scan.
@@ -214,8 +217,11 @@ export function buildTree(
     return me;
   }
 
-  grow(0, n, 0, NaN); // the root is node 0, or (a single class) leaf 0
+  const root = grow(0, n, 0, NaN);
   const m = feature.length;
+  // The format's root is ref 0: node 0, or with no node the leaf of class 0 — which a single
+  // label is, classes being numbered by first appearance.
+  if (m === 0 && root !== -1) throw new Error(`tree: the lone class is ${-1 - root}, not 0`);
   const ref = (r: number) => (r < 0 ? m + (-1 - r) : r);
   return {
     kind: 'tree',

@@ -58,7 +58,7 @@ function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Eval
     c.wordOps += I64_WORDS;
     c.loads += 8;
   }
-  c.loads += leafWidth(net.classes.length);
+  c.loads += leafWidth(net);
   return { output: net.leaves[i - m - 1], counts: c };
 }
 

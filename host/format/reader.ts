@@ -196,7 +196,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const sepAt = sec(SectionId.Separators).offset;
     const separators = new Float64Array(m);
     for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
-    return { kind: 'search', ...common, projection, separators, leaves };
+    return { kind: 'search', ...common, projection, separators, leaves, leafBytes: leafBytes as 1 | 2 | 4 };
   }
 
   // The engine's preorder walk (assembly/validate.ts), check for check.
@@ -210,7 +210,6 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const threshold = new Int32Array(m);
     const below = new Uint32Array(m);
     const above = new Uint32Array(m);
-    const stackLimit = MAX_DEPTH + 2;
     const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
     let next = 0;
     while (stack.length > 0) {
@@ -228,12 +227,11 @@ export function readBlob(blob: Uint8Array): ReadResult {
         if (child >= m) {
           if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: at + w * k, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
         } else {
-          if (stack.length === stackLimit) fail(ErrorCode.BadNode, { offset: at + w * k, value: child, what: `node ${r}: walk deeper than the depth limit` });
           stack.push([child, depth + 1]);
         }
       }
     }
     if (next !== m) fail(ErrorCode.BadNode, { offset: ts.offset, value: next, limit: m, what: 'nodes reached vs stored' });
-    return { kind: 'tree', ...common, feature, threshold, below, above };
+    return { kind: 'tree', ...common, feature, threshold, below, above, fieldBytes: w as 2 | 4 };
   }
 }

@@ -11,6 +11,7 @@ import {
 import type { Domain } from '../data/quantize.js';
 import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
 import { crc32 } from './crc32.js';
+import { readBlob } from './reader.js';
 import { FieldRangeError } from './errors.js';
 
 interface Section {
@@ -27,9 +28,11 @@ function check(field: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
-/** Bytes per leaf class: the narrowest of u8, u16, u32 that holds every class index. */
-export function leafWidth(classCount: number): 1 | 2 | 4 {
-  return classCount <= 0x100 ? 1 : classCount <= 0x10000 ? 2 : 4;
+/** Bytes per stored leaf class: the network's own (read from a blob), else the narrowest of
+ *  u8, u16, u32 that holds every class index. */
+export function leafWidth(net: SearchNetwork): 1 | 2 | 4 {
+  const c = net.classes.length;
+  return net.leafBytes ?? (c <= 0x100 ? 1 : c <= 0x10000 ? 2 : 4);
 }
 
 /** One shared (lo, hi) pair when every coordinate has the same bounds (MNIST: 8 bytes, not
@@ -77,11 +80,11 @@ function searchSections(net: SearchNetwork): Section[] {
     sv.setBigInt64(8 * i, BigInt(check(`separator[${i}]`, k, -MAX_KEY_MAGNITUDE, MAX_KEY_MAGNITUDE)), true);
   });
   if (net.leaves.length !== m + 1) throw new FieldRangeError('leaf count', net.leaves.length, m + 1, m + 1);
-  const width = leafWidth(net.classes.length);
+  const width = leafWidth(net);
   const leaves = new Uint8Array(width * (m + 1));
   const lv = new DataView(leaves.buffer);
   net.leaves.forEach((c, i) => {
-    check(`leaf[${i}]`, c, 0, net.classes.length - 1);
+    check(`leaf[${i}]`, c, 0, Math.min(net.classes.length - 1, 2 ** (8 * width) - 1));
     if (width === 1) lv.setUint8(i, c);
     else if (width === 2) lv.setUint16(2 * i, c, true);
     else lv.setUint32(4 * i, c, true);
@@ -93,8 +96,10 @@ function searchSections(net: SearchNetwork): Section[] {
   ];
 }
 
-/** Bytes per TreeNodes field: 2 when every feature, threshold and ref fits 16 bits, else 4. */
+/** Bytes per TreeNodes field: the network's own (read from a blob), else 2 when every
+ *  feature, threshold and ref fits 16 bits, else 4. */
 export function treeFieldBytes(net: TreeNetwork): 2 | 4 {
+  if (net.fieldBytes) return net.fieldBytes;
   const m = net.feature.length;
   const narrow = net.dim <= 0x10000 && m + net.classes.length <= 0x10000
     && net.threshold.every((t) => t >= -0x8000 && t <= 0x7fff);
@@ -107,13 +112,18 @@ function treeSections(net: TreeNetwork): Section[] {
   const payload = new Uint8Array(4 * w * m);
   const v = new DataView(payload.buffer);
   const refMax = m + net.classes.length - 1;
+  if (w === 2) {
+    check('refs (m + C − 1) in 16-bit nodes', refMax, 0, 0xffff);
+    check('input dimension in 16-bit nodes', net.dim, 1, 0x10000);
+  }
   const put = (at: number, value: number) => (w === 2 ? v.setUint16(at, value, true) : v.setUint32(at, value, true));
+  const [tLo, tHi] = w === 2 ? [-0x8000, 0x7fff] : [-0x80000000, 0x7fffffff];
   for (let r = 0; r < m; r++) {
     const at = 4 * w * r;
     put(at + w * T_FEATURE, check(`node ${r} feature`, net.feature[r], 0, net.dim - 1));
-    const t = net.threshold[r];
+    const t = check(`node ${r} threshold`, net.threshold[r], tLo, tHi);
     if (w === 2) v.setInt16(at + w * T_THRESHOLD, t, true);
-    else v.setInt32(at + w * T_THRESHOLD, check(`node ${r} threshold`, t, -0x80000000, 0x7fffffff), true);
+    else v.setInt32(at + w * T_THRESHOLD, t, true);
     put(at + w * T_BELOW, check(`node ${r} below`, net.below[r], r + 1, refMax));
     put(at + w * T_ABOVE, check(`node ${r} above`, net.above[r], r + 1, refMax));
   }
@@ -164,5 +174,8 @@ export function writeBlob(net: Network): Uint8Array {
     blob.set(s.payload, offsets[i]);
   });
   v.setUint32(H_CRC, crc32(blob, H_CRC), true);
+  // A tree's structure (preorder, depth) is checked by the reader's walk, so the writer never
+  // hands out a tree blob the readers would refuse.
+  if (net.kind === 'tree') readBlob(blob);
   return blob;
 }
