@@ -1,14 +1,31 @@
-// The floor the engine is compared with: a plain TypeScript projection + binary search over
-// the same sorted keys, as a JavaScript developer would write it by hand.
+// The floor the engine is compared with: the same model as a JavaScript developer would write
+// it by hand in TypeScript — a projection + binary search over the sorted keys for `search`,
+// a walk over typed arrays for `tree` — JIT-compiled by V8, with no domain checks.
 
 import { walkInOrder } from '../host/construct/search.js';
-import type { SearchNetwork } from '../host/network.js';
+import type { Network, SearchNetwork, TreeNetwork } from '../host/network.js';
 
 export interface Floor {
   classify(x: Int32Array, offset: number): number;
 }
 
-export function floorFrom(net: SearchNetwork): Floor {
+export function floorFrom(net: Network): Floor {
+  return net.kind === 'search' ? searchFloor(net) : treeFloor(net);
+}
+
+function treeFloor(net: TreeNetwork): Floor {
+  const { feature, threshold, below, above } = net;
+  const m = feature.length;
+  return {
+    classify(x: Int32Array, offset: number): number {
+      let r = 0;
+      while (r < m) r = x[offset + feature[r]] >= threshold[r] ? above[r] : below[r];
+      return r - m;
+    },
+  };
+}
+
+function searchFloor(net: SearchNetwork): Floor {
   // Recover the sorted keys and the label of each rank from the Eytzinger layout.
   const m = net.separators.length;
   const keys = new Float64Array(m);

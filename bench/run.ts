@@ -3,7 +3,7 @@
 // Timings are medians over repeats of batched calls (1,024 inputs per call) on every side.
 
 import { cpus } from 'node:os';
-import { buildNetwork } from '../host/construct/index.js';
+import { buildNetwork, type Construction } from '../host/construct/index.js';
 import { loadDataset } from '../host/data/source.js';
 import { quantize } from '../host/data/quantize.js';
 import { Engine, ENGINE_BUDGET_BYTES, engineBytes } from '../host/engine/engine.js';
@@ -11,7 +11,6 @@ import { writeBlob } from '../host/format/writer.js';
 import { writeBenchmarkSection } from './markdown-section.js';
 import { median } from '../host/measure/stats.js';
 import { BATCH } from '../host/measure/measure.js';
-import type { SearchNetwork } from '../host/network.js';
 import { floorFrom } from './floor.js';
 
 const REPEATS = 31;
@@ -27,11 +26,11 @@ function timeBatches(run: () => void): number {
   return median(samples);
 }
 
-interface ThroughputRow { dataset: string; engineNs: number; floorNs: number; ratio: number }
+interface ThroughputRow { dataset: string; construction: Construction; engineNs: number; floorNs: number; ratio: number }
 
-function throughput(spec: string): ThroughputRow {
+function throughput(spec: string, construction: Construction): ThroughputRow {
   const ds = loadDataset(spec);
-  const net = buildNetwork(ds) as SearchNetwork;
+  const net = buildNetwork(ds, { construction });
   const blob = writeBlob(net);
   const xq = quantize(ds, net.quant);
   const d = ds.dim;
@@ -57,7 +56,7 @@ function throughput(spec: string): ThroughputRow {
   }
   const engineNs = median(e);
   const floorNs = median(f);
-  return { dataset: spec, engineNs, floorNs, ratio: engineNs / floorNs };
+  return { dataset: spec, construction, engineNs, floorNs, ratio: engineNs / floorNs };
 }
 
 function buildTime(spec: string): { dataset: string; seconds: number; loadSeconds: number; blobBytes: number } {
@@ -70,9 +69,16 @@ function buildTime(spec: string): { dataset: string; seconds: number; loadSecond
 }
 
 const f2 = (x: number) => x.toFixed(2);
-const rows = ['mnist:10000', 'synthetic:n=100000,d=16,labels=distinct', 'synthetic:n=1000000,d=16,labels=distinct'].map((s) => {
-  process.stderr.write(`throughput ${s}\n`);
-  return throughput(s);
+const THROUGHPUT: [string, Construction][] = [
+  ['mnist:10000', 'search'],
+  ['synthetic:n=100000,d=16,labels=distinct', 'search'],
+  ['synthetic:n=1000000,d=16,labels=distinct', 'search'],
+  ['mnist:10000', 'tree'],
+  ['synthetic:n=100000,d=16,labels=distinct', 'tree'],
+];
+const rows = THROUGHPUT.map(([spec, construction]) => {
+  process.stderr.write(`throughput ${construction} ${spec}\n`);
+  return throughput(spec, construction);
 });
 process.stderr.write('build time n = 10^6\n');
 const builds = [buildTime('synthetic:n=1000000,d=16,labels=distinct'), buildTime('mnist:10000')];
@@ -84,15 +90,16 @@ Timings are medians over ${REPEATS} repeats × 3 interleaved rounds of batched c
 sides get the same inputs and give the same answers (checked before timing). They vary a few
 percent from run to run; the deterministic figures (bytes, op counts) are asserted in tests.
 
-### Engine throughput on \`search\` versus the floor
+### Engine throughput versus the floor
 
-The floor is a plain TypeScript projection + binary search over the same sorted keys
-(bench/floor.ts), JIT-compiled by V8. The engine also checks every coordinate against the
-declared domain, which the floor does not. Target: engine ≤ 1.5× the floor.
+The floor is the same model written by hand in TypeScript (bench/floor.ts), JIT-compiled by
+V8: for \`search\` a projection + binary search over the sorted keys, for \`tree\` a walk
+over typed arrays. The engine also checks the coordinates it reads against the declared
+domain, which the floor does not. Target (search): engine ≤ 1.5× the floor.
 
-| dataset | engine ns/inference | floor ns/inference | engine / floor |
-|---|---:|---:|---:|
-${rows.map((r) => `| ${r.dataset} | ${f2(r.engineNs)} | ${f2(r.floorNs)} | ${f2(r.ratio)}× |`).join('\n')}
+| construction | dataset | engine ns/inference | floor ns/inference | engine / floor |
+|---|---|---:|---:|---:|
+${rows.map((r) => `| ${r.construction} | ${r.dataset} | ${f2(r.engineNs)} | ${f2(r.floorNs)} | ${f2(r.ratio)}× |`).join('\n')}
 
 ### Build time
 
