@@ -1,13 +1,12 @@
 // The trusting integer loop: the blob was validated, so no bounds are checked here except the
 // caller's input, which is never trusted. Counters are compiled in only for the counting build.
 
-import { ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_BELOW, T_ABOVE } from "./format";
+import { ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE } from "./format";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
   valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory,
 } from "./model";
-import { nodeField, nodeThreshold } from "./tree-node";
 
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
 // @ts-ignore: decorator
@@ -78,24 +77,31 @@ function evaluateSearch(input: usize): i32 {
 // until a ref past the m nodes names a leaf. Validation proved the refs run forward in
 // preorder within maxDepth, so the loop needs no guard. Only coordinates the path reads are
 // checked against the domain (SPEC §4); x_f and θ are i32, so each test is one word.
+// One loop per field width (U, S: the unsigned and signed field types), so the hot loop
+// holds no branch on the layout.
 function evaluateTree(input: usize): i32 {
+  return treeFieldBytes == 2 ? walkTree<u16, i16>(input) : walkTree<u32, i32>(input);
+}
+
+// @ts-ignore: decorator
+@inline function walkTree<U, S>(input: usize): i32 {
+  const w = sizeof<U>();
   const m = treeNodeCount;
-  const w = treeFieldBytes;
-  const nodeBytes = w << 2;
   let r: u32 = 0;
   while (r < m) {
-    const node = treeNodes + <usize>r * nodeBytes;
-    const f = <usize>nodeField(node, T_FEATURE, w);
+    const node = treeNodes + (<usize>r << (alignof<U>() + 2)); // 4 fields of w bytes
+    const f = <usize>load<U>(node + <usize>T_FEATURE * w);
     const x = load<i32>(input + (f << 2));
-    const bounds = domain + f * domainStride;
-    if (x < read<i32>(bounds, false) || x > read<i32>(bounds + 4, false)) {
+    // lo ≤ x ≤ hi as one unsigned compare of the offsets from lo (exact for all i32).
+    const bounds = read<u64>(domain + f * domainStride, false); // lo, then hi
+    if (<u32>(x - <i32>bounds) > <u32>(<i32>(bounds >>> 32) - <i32>bounds)) {
       if (COUNTING) reset(); // an input that fails has no counts, as in `search`
       return -ErrorCode.InputOutOfDomain;
     }
-    const k: usize = x >= nodeThreshold(node, w) ? T_ABOVE : T_BELOW;
+    const k: usize = x >= <i32>load<S>(node + <usize>T_THRESHOLD * w) ? T_ABOVE : T_BELOW;
     // Counted once the test ran: feature and threshold side by side, then the ref taken.
     if (COUNTING) { touch(node, w << 1, true); touch(node + k * w, w, true); countCmp(1, 1); }
-    r = nodeField(node, k, w);
+    r = <u32>load<U>(node + k * w);
   }
   return <i32>(r - m);
 }

@@ -4,7 +4,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ErrorCode, QuantMode } from '../assembly/format.js';
 import { lineAlternatingBound } from '../host/data/line-alternating.js';
+import { Engine } from '../host/engine/engine.js';
+import { referenceEvaluate } from '../host/engine/reference.js';
+import { readBlob } from '../host/format/reader.js';
+import { writeBlob } from '../host/format/writer.js';
+import type { TreeNetwork } from '../host/network.js';
 import { measure } from '../host/measure/measure.js';
 import { verify } from '../host/measure/verify.js';
 import { buildFrom } from './helpers.js';
@@ -51,4 +57,29 @@ test('the build is deterministic', () => {
   const a = buildFrom('synthetic:n=3000,d=8,labels=5,seed=3', tree).blob;
   const b = buildFrom('synthetic:n=3000,d=8,labels=5,seed=3', tree).blob;
   assert.deepEqual(a, b);
+});
+
+test('the domain check is exact at the i32 extremes and on a one-value domain', () => {
+  const engine = new Engine('counting');
+  const I32_MIN = -0x80000000;
+  const I32_MAX = 0x7fffffff;
+  for (const [lo, hi] of [[I32_MIN, I32_MAX], [5, 5], [I32_MIN, I32_MIN], [I32_MAX, I32_MAX], [-1, 0]]) {
+    // x0 ≥ θ ? 'b' : 'a', θ inside the domain.
+    const net: TreeNetwork = {
+      kind: 'tree', dim: 1, classes: ['a', 'b'], quant: { mode: QuantMode.FracBits, param: 0 },
+      domain: { lo: Int32Array.of(lo), hi: Int32Array.of(hi) },
+      feature: Uint32Array.of(0), threshold: Int32Array.of(hi), below: Uint32Array.of(1), above: Uint32Array.of(2),
+      maxDepth: 1, pairs: 2,
+    };
+    const blob = writeBlob(net);
+    engine.loadOrThrow(blob);
+    const back = readBlob(blob).network;
+    for (const x of [I32_MIN, I32_MIN + 1, lo - 1, lo, hi, hi + 1, -1, 0, I32_MAX - 1, I32_MAX]) {
+      if (x < I32_MIN || x > I32_MAX) continue;
+      const input = Int32Array.of(x);
+      const want = x < lo || x > hi ? -ErrorCode.InputOutOfDomain : x >= hi ? 1 : 0;
+      assert.equal(engine.evaluate(input), want, `[${lo}, ${hi}] x = ${x}`);
+      assert.equal(referenceEvaluate(back, input).output, want, `reference [${lo}, ${hi}] x = ${x}`);
+    }
+  }
 });
