@@ -16,7 +16,6 @@ import {
 } from "./format";
 import { crc32 } from "./crc32";
 import { inMemory, invalidate, setCommon, setSearch, setTree } from "./model";
-import { nodeField } from "./tree-node";
 
 // Address of the section-table entry of each supported id (static memory, no allocation).
 const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
@@ -211,6 +210,12 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
 function shaped(id: i32, elem: u32, count: u32): bool {
   return secElem(id) == elem && secCount(id) == count
     && <u64>secBytes(id) == <u64>count * <u64>elem;
+}
+
+/** Unsigned field `k` of the TreeNodes element at `node`, fields of w = 2 or 4 bytes. */
+// @ts-ignore: decorator
+@inline function nodeField(node: usize, k: usize, w: usize): u32 {
+  return w == 2 ? <u32>load<u16>(node + (k << 1)) : load<u32>(node + (k << 2));
 }
 
 // @ts-ignore: decorator
