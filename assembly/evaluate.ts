@@ -1,11 +1,14 @@
 // The trusting integer loop: the blob was validated, so no bounds are checked here except the
 // caller's input, which is never trusted. Counters are compiled in only for the counting build.
 
-import { ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE } from "./format";
+import {
+  ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, LayerFlag, DenseOutput,
+} from "./format";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
   valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
-  leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory,
+  leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory, DENSE_LAYER, LAYER_ENTRY,
+  denseLayerCount, denseOutput, classCount, scratch, scratchHalf,
 } from "./model";
 
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
@@ -41,7 +44,8 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
 
 function evaluateTrusted(input: usize): i32 {
   if (COUNTING) reset();
-  return kind == NodeKind.Search ? evaluateSearch(input) : evaluateTree(input);
+  if (kind == NodeKind.Search) return evaluateSearch(input);
+  return kind == NodeKind.Tree ? evaluateTree(input) : evaluateDense(input);
 }
 
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
@@ -104,4 +108,76 @@ function evaluateTree(input: usize): i32 {
     r = <u32>load<U>(node + k * w);
   }
   return <i32>(r - m);
+}
+
+// Layer by layer between two i64 buffers in the caller's scratch: every input executes every
+// neuron (SPEC §2). Arithmetic is i64 with two's-complement wrap-around, as on the device;
+// the builder proves its networks never wrap over their domain. Weights of 0 are read but
+// cost nothing; a shared row's dot product is computed and counted once per layer.
+function evaluateDense(input: usize): i32 {
+  const d = inputDim;
+  let src = scratch;
+  let dst = scratch + scratchHalf;
+  for (let j: usize = 0; j < d; j++) {
+    const x = load<i32>(input + (j << 2));
+    const bounds = read<u64>(domain + j * domainStride, false); // lo, then hi
+    if (<u32>(x - <i32>bounds) > <u32>(<i32>(bounds >>> 32) - <i32>bounds)) {
+      return -ErrorCode.InputOutOfDomain;
+    }
+    store<i64>(src + (j << 3), <i64>x);
+  }
+  let inputs = d;
+  for (let l: u32 = 0; l < denseLayerCount; l++) {
+    const entry = DENSE_LAYER + <usize>l * LAYER_ENTRY;
+    const weights = <usize>load<u32>(entry);
+    const biases = <usize>load<u32>(entry + 4);
+    const outputs = <usize>load<u32>(entry + 8);
+    const flags = load<u32>(entry + 12);
+    const shared = (flags & LayerFlag.SharedRow) != 0;
+    const shareddot = shared ? dot(weights, src, inputs) : 0;
+    for (let o: usize = 0; o < outputs; o++) {
+      let z = shared ? shareddot : dot(weights + o * (inputs << 2), src, inputs);
+      const b = read<i64>(biases + (o << 3), true);
+      if (b != 0) {
+        z += b;
+        if (COUNTING) countAdd(1, I64_WORDS);
+      }
+      if (flags & LayerFlag.Relu) {
+        if (z < 0) z = 0;
+        if (COUNTING) countCmp(1, I64_WORDS);
+      }
+      store<i64>(dst + (o << 3), z);
+    }
+    inputs = outputs;
+    const t = src; src = dst; dst = t;
+  }
+  if (denseOutput == DenseOutput.ScalarClass) {
+    const v = load<i64>(src);
+    if (v >= 0 && v < <i64>classCount) return <i32>v;
+    if (COUNTING) reset(); // an input that fails has no counts
+    return -ErrorCode.OutputOutOfRange;
+  }
+  let best: usize = 0;
+  for (let c: usize = 1; c < inputs; c++) {
+    if (load<i64>(src + (c << 3)) > load<i64>(src + (best << 3))) best = c;
+    if (COUNTING) countCmp(1, I64_WORDS);
+  }
+  return <i32>best;
+}
+
+/** Σ w_j·x_j over `n` stored i32 weights and i64 values; counts a mul per weight other than
+ *  0 and ±1, and k − 1 adds for the k non-zero weights. */
+function dot(weights: usize, values: usize, n: usize): i64 {
+  let z: i64 = 0;
+  let k: u32 = 0;
+  for (let j: usize = 0; j < n; j++) {
+    const w = read<i32>(weights + (j << 2), true);
+    z += <i64>w * load<i64>(values + (j << 3));
+    if (COUNTING) {
+      if (w != 0) k++;
+      if (w != 0 && w != 1 && w != -1) countMul(1, I64_WORDS);
+    }
+  }
+  if (COUNTING) { if (k > 1) countAdd(k - 1, I64_WORDS); }
+  return z;
 }

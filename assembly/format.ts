@@ -42,9 +42,12 @@ export const MAX_INPUT_DIM = 65536;
 export const MAX_CLASSES = 16777216;
 export const MAX_SECTIONS = 16;
 export const MAX_DEPTH = 64;
-export const MAX_SCRATCH_BYTES = 1048576;
+export const MAX_SCRATCH_BYTES = 16777216;
 export const MAX_SEPARATORS = 0x3fffffff;
 export const MAX_TREE_NODES = 0x3fffffff;
+export const MAX_DENSE_LAYERS = 8;
+/** Neurons per dense layer: two i64 buffers of this width fill MAX_SCRATCH_BYTES. */
+export const MAX_DENSE_WIDTH = 1048576;
 /** x_int = round(x · 2^f) stays an i32 only for f ≤ 31 on any non-zero input. */
 export const MAX_FRAC_BITS = 31;
 /** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
@@ -58,11 +61,11 @@ export const I64_WORDS = 2;
 export enum NodeKind {
   Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
   Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
-  Dense = 3, //         reserved: dense layers (§2, §3.3)
+  Dense = 3, //         dense layers, argmax or scalar-class output (SPEC §2, §3.3)
   LimbProgram = 4, //   reserved: multi-limb neuron program (§3.4)
   Graph = 5, //         reserved: register-based conditional graph (§3.5)
 }
-export const KIND_LAST_SUPPORTED = 2;
+export const KIND_LAST_SUPPORTED = 3;
 export const KIND_LAST_RESERVED = 5;
 
 export enum QuantMode {
@@ -78,17 +81,18 @@ export enum SectionId {
   Separators = 4, // m × i64 keys in Eytzinger (heap) order
   Leaves = 5, //     (m + 1) × u8|u16|u32 class per heap position past the separators
   TreeNodes = 6, //  m × branch node, 8 bytes (u16 fields) or 16 bytes (u32 fields)
-  DenseLayers = 7, // reserved
+  DenseLayers = 7, // the output mode, then each layer: header, i32 weights, i64 biases
   LimbProgram = 8, // reserved
   GraphNodes = 9, // reserved
 }
-export const SECTION_LAST_SUPPORTED = 6;
+export const SECTION_LAST_SUPPORTED = 7;
 export const SECTION_LAST_RESERVED = 9;
 
 /** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
 export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
   | (1 << SectionId.Projection) | (1 << SectionId.Separators) | (1 << SectionId.Leaves);
 export const TREE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.TreeNodes);
+export const DENSE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.DenseLayers);
 
 // ---- A TreeNodes element: four fields of W bytes each, W = elemBytes / 4 (2 or 4) ----
 // A ref r < m names branch node r; r ≥ m is a leaf of class r − m. Nodes are stored in
@@ -98,6 +102,29 @@ export const T_FEATURE = 0; //   coordinate f < d tested by x_f ≥ θ
 export const T_THRESHOLD = 1; // θ, signed (i16 or i32)
 export const T_BELOW = 2; //     ref taken when x_f < θ
 export const T_ABOVE = 3; //     ref taken when x_f ≥ θ
+
+// ---- The DenseLayers payload: DENSE_PREFIX_BYTES, then `count` layers back to back ----
+export const D_OUTPUT = 0; //    u32 DenseOutput
+export const D_RESERVED = 4; //  u32, must be zero
+export const DENSE_PREFIX_BYTES = 8;
+// Each layer: LAYER_HEADER_BYTES, then its i32 weights (one shared row of `inputs`, or
+// `outputs` rows of `inputs`), zero-padded to a multiple of 8, then `outputs` i64 biases.
+export const L_OUTPUTS = 0; //   u32 neurons, 1 … MAX_DENSE_WIDTH
+export const L_INPUTS = 4; //    u32 the previous layer's outputs (d for the first)
+export const L_FLAGS = 8; //     u32 LayerFlag bits
+export const L_RESERVED = 12; // u32, must be zero
+export const LAYER_HEADER_BYTES = 16;
+
+export enum LayerFlag {
+  Relu = 1, //      σ(z) = max(0, z) on every neuron
+  SharedRow = 2, // one weight row used by every neuron (each with its own bias)
+}
+
+/** How the last layer's values become a class. */
+export enum DenseOutput {
+  Argmax = 0, //      C outputs; the first largest wins
+  ScalarClass = 1, // one output, the class index itself
+}
 
 /** Every reader returns the first failing check's code, in the order FORMAT.md lists them.
  *  Codes 1..31 are about the blob, 32.. about a call. Append only. */
@@ -122,8 +149,10 @@ export enum ErrorCode {
   BadDepth = 17,
   KeyRange = 18,
   BadNode = 19,
+  BadLayer = 20,
   // about a call, not a blob
   NotValidated = 32,
   OutOfMemory = 33,
   InputOutOfDomain = 34,
+  OutputOutOfRange = 35,
 }

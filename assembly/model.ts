@@ -2,7 +2,7 @@
 // allocates nothing. Written only by validate(); evaluation trusts it while `valid` is set.
 // Contract: the caller must not change the blob's bytes between validate() and evaluate().
 
-import { NodeKind } from "./format";
+import { NodeKind, MAX_DENSE_LAYERS } from "./format";
 
 export let valid = false;
 export let kind: i32 = 0; //         NodeKind of the validated blob
@@ -21,6 +21,15 @@ export let leafBytes: usize = 0;
 export let treeNodes: usize = 0; //   address of m branch nodes
 export let treeNodeCount: u32 = 0;
 export let treeFieldBytes: usize = 0; // 2 or 4
+
+// dense: per layer, at DENSE_LAYER + l·LAYER_ENTRY: weights, biases, outputs, flags (u32 each)
+export const LAYER_ENTRY: usize = 16;
+export const DENSE_LAYER: usize = memory.data(MAX_DENSE_LAYERS * <i32>LAYER_ENTRY);
+export let denseLayerCount: u32 = 0;
+export let denseOutput: u32 = 0; // DenseOutput
+export let classCount: u32 = 0;
+export let scratch: usize = 0; //   two buffers of scratchHalf bytes for i64 activations
+export let scratchHalf: usize = 0;
 
 export function setCommon(d: usize, dom: usize, stride: usize): void {
   inputDim = d;
@@ -43,6 +52,16 @@ export function setTree(nodes: usize, m: u32, fieldBytes: usize): void {
   treeNodeCount = m;
   treeFieldBytes = fieldBytes;
   kind = NodeKind.Tree;
+  valid = true;
+}
+
+export function setDense(layers: u32, output: u32, classes: u32, at: usize, half: usize): void {
+  denseLayerCount = layers;
+  denseOutput = output;
+  classCount = classes;
+  scratch = at;
+  scratchHalf = half;
+  kind = NodeKind.Dense;
   valid = true;
 }
 

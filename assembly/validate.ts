@@ -12,10 +12,14 @@ import {
   MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
   KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
   SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
-  T_BELOW, T_ABOVE,
+  T_BELOW, T_ABOVE, DENSE_SECTIONS, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT, D_RESERVED,
+  DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES, LayerFlag,
+  DenseOutput,
 } from "./format";
 import { crc32 } from "./crc32";
-import { inMemory, invalidate, setCommon, setSearch, setTree } from "./model";
+import {
+  inMemory, invalidate, setCommon, setSearch, setTree, setDense, DENSE_LAYER, LAYER_ENTRY,
+} from "./model";
 
 // Address of the section-table entry of each supported id (static memory, no allocation).
 const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
@@ -86,7 +90,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
     store<u32>(ENTRY_OF + (id << 2), <u32>e);
     prevEnd = offset + bytes;
   }
-  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS : TREE_SECTIONS;
+  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS
+    : kind == NodeKind.Tree ? TREE_SECTIONS : DENSE_SECTIONS;
   if (seen & ~expected) return ErrorCode.BadSection;
   if (expected & ~seen) return ErrorCode.MissingSection;
 
@@ -113,9 +118,9 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if (end != lb - (classes << 2)) return ErrorCode.BadLabels;
 
   setCommon(d, dom, stride);
-  return kind == NodeKind.Search
-    ? validateSearch(ptr, d, classes, maxDepth, dom, stride)
-    : validateTree(ptr, d, classes, maxDepth);
+  if (kind == NodeKind.Search) return validateSearch(ptr, d, classes, maxDepth, dom, stride);
+  if (kind == NodeKind.Tree) return validateTree(ptr, d, classes, maxDepth);
+  return validateDense(ptr, len, d, classes);
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
@@ -203,6 +208,54 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
   }
   if (next != m) return ErrorCode.BadNode;
   setTree(nodes, m, w);
+  return ErrorCode.Ok;
+}
+
+// Each layer is framed like a wasm section: its header, then weights and biases whose sizes
+// follow from it, each length compared with what is left of the payload before it is used.
+function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
+  const layers = secCount(SectionId.DenseLayers);
+  const bytes = secBytes(SectionId.DenseLayers);
+  if (secElem(SectionId.DenseLayers) != 0 || layers == 0 || layers > <u32>MAX_DENSE_LAYERS
+    || bytes < <u32>DENSE_PREFIX_BYTES) return ErrorCode.BadSection;
+  const base = ptr + secOffset(SectionId.DenseLayers);
+  const output = load<u32>(base + D_OUTPUT);
+  if (output > <u32>DenseOutput.ScalarClass || load<u32>(base + D_RESERVED) != 0) return ErrorCode.BadLayer;
+  let at: u32 = DENSE_PREFIX_BYTES;
+  let inputs = d;
+  let widest = d;
+  for (let l: u32 = 0; l < layers; l++) {
+    if (<u32>LAYER_HEADER_BYTES > bytes - at) return ErrorCode.BadSection;
+    const h = base + at;
+    const outputs = load<u32>(h + L_OUTPUTS);
+    const flags = load<u32>(h + L_FLAGS);
+    if (outputs == 0 || outputs > <u32>MAX_DENSE_WIDTH || load<u32>(h + L_INPUTS) != inputs
+      || (flags & ~(LayerFlag.Relu | LayerFlag.SharedRow)) != 0 || load<u32>(h + L_RESERVED) != 0) {
+      return ErrorCode.BadLayer;
+    }
+    at += LAYER_HEADER_BYTES;
+    const weights = (flags & LayerFlag.SharedRow) ? <u64>inputs : <u64>outputs * <u64>inputs;
+    const weightBytes = (weights * 4 + 7) & ~7;
+    if (weightBytes > <u64>(bytes - at)) return ErrorCode.BadSection;
+    const entry = DENSE_LAYER + <usize>l * LAYER_ENTRY;
+    store<u32>(entry, <u32>(base + at));
+    at += <u32>weightBytes;
+    if (<u64>outputs * 8 > <u64>(bytes - at)) return ErrorCode.BadSection;
+    store<u32>(entry + 4, <u32>(base + at));
+    store<u32>(entry + 8, outputs);
+    store<u32>(entry + 12, flags);
+    at += outputs << 3;
+    inputs = outputs;
+    if (outputs > widest) widest = outputs;
+  }
+  if (at != bytes) return ErrorCode.BadSection;
+  if (inputs != (output == DenseOutput.Argmax ? classes : 1)) return ErrorCode.BadLayer;
+  // Two i64 buffers of the widest layer (or the input), in the scratch right after the blob.
+  const half = <usize>widest << 3;
+  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < <u64>half * 2) return ErrorCode.BadLayer;
+  const scratch = (ptr + len + 7) & ~7;
+  if (!inMemory(scratch, <u64>half * 2)) return ErrorCode.OutOfMemory;
+  setDense(layers, output, classes, scratch, half);
   return ErrorCode.Ok;
 }
 

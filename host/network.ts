@@ -46,7 +46,41 @@ export interface TreeNetwork {
   pairs: number;
 }
 
-export type Network = SearchNetwork | TreeNetwork;
+/** One dense layer (SPEC §2): z = W·h + b, then ReLU if `relu`. */
+export interface DenseLayer {
+  inputs: number;
+  outputs: number;
+  relu: boolean;
+  /** One row of `inputs` weights used by every neuron (stored and counted once), or
+   *  `outputs` rows of `inputs` weights, row-major. */
+  sharedRow: boolean;
+  weights: Int32Array;
+  /** Exact integers, |b| < 2^63. */
+  biases: BigInt64Array;
+}
+
+/** SPEC §2's unconditional network: every input executes every neuron; the last layer's
+ *  values give the class by argmax, or are the class index itself (`scalar`). */
+export interface DenseNetwork {
+  kind: 'dense';
+  dim: number;
+  classes: string[];
+  quant: Quantization;
+  domain: Domain;
+  layers: DenseLayer[];
+  output: 'argmax' | 'scalar';
+  /** The construction that built it (`interp`, …), for reports; not stored in the blob. */
+  construction?: string;
+  maxDepth: number;
+  pairs: number;
+}
+
+export type Network = SearchNetwork | TreeNetwork | DenseNetwork;
+
+/** Scratch a dense network needs: two i64 buffers as wide as its widest layer or input. */
+export function denseScratchBytes(net: DenseNetwork): number {
+  return 16 * Math.max(net.dim, ...net.layers.map((l) => l.outputs));
+}
 
 /** ⌊log₂(2m + 1)⌋: the depth of the deepest leaf of a full heap with m internal nodes. */
 export function searchDepth(m: number): number {

@@ -59,6 +59,17 @@ test('TreeNodes element table matches the T_* field indices', () => {
     { feature: F.T_FEATURE, threshold: F.T_THRESHOLD, below: F.T_BELOW, above: F.T_ABOVE });
 });
 
+test('DenseLayers tables match the D_* and L_* offsets', () => {
+  const offsets = (heading: string, from: number) => {
+    const rows = tableAfter(heading);
+    return Object.fromEntries(rows.slice(0, from).map((r) => [r[2], Number(r[0])]));
+  };
+  assert.deepEqual(offsets('### The DenseLayers payload', 2), { output: F.D_OUTPUT, reserved: F.D_RESERVED });
+  assert.deepEqual(offsets('Then L layers back to back', 4),
+    { outputs: F.L_OUTPUTS, inputs: F.L_INPUTS, flags: F.L_FLAGS, reserved: F.L_RESERVED });
+  assert.match(doc, new RegExp(`each a ${F.LAYER_HEADER_BYTES}-byte header`));
+});
+
 test('limits match', () => {
   for (const [name, value] of tableAfter('## Limits')) {
     assert.equal(Number(value), (F as unknown as Record<string, number>)[name], name);

@@ -5,7 +5,7 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, H_INPUT_DIM } from '../../assembly/format.js';
+import { ErrorCode, HEADER_BYTES, H_INPUT_DIM, H_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../assembly/format.js';
 import { BlobError } from '../format/errors.js';
 import type { OpCounts } from './reference.js';
 
@@ -30,10 +30,9 @@ interface Exports {
 
 const modules = new Map<EngineVariant, WebAssembly.Module>();
 
-/** The release engine's size budget, asserted by test/engine-budget.test.ts: 2,048 held
- *  `search` alone (2,026 B); the tree's preorder validation walk and evaluation loop add about
- *  750 B (docs/DECISIONS.md). */
-export const ENGINE_BUDGET_BYTES = 3072;
+/** The release engine's size budget, asserted by test/engine-budget.test.ts: the issue's
+ *  target for `search`, `tree`, dense layers and multi-limb programs (docs/DECISIONS.md). */
+export const ENGINE_BUDGET_BYTES = 4096;
 
 export function engineBytes(variant: EngineVariant = 'release'): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(ENGINE_FILES[variant]));
@@ -46,6 +45,7 @@ export class Engine {
   private blobAt = 0;
   private blobLen = 0;
   private dim = 0;
+  private scratch = 0;
 
   constructor(readonly variant: EngineVariant = 'release', module?: WebAssembly.Module) {
     let mod = module ?? modules.get(variant);
@@ -66,11 +66,17 @@ export class Engine {
   load(blob: Uint8Array): ErrorCode {
     this.blobAt = align8(this.ex.heapBase());
     this.blobLen = blob.length;
-    this.reserve(this.blobAt + blob.length);
+    // The scratch a dense network evaluates in sits right after the blob (docs/FORMAT.md);
+    // room for what the header declares, capped, is made before validation checks it.
+    const header = new DataView(blob.buffer, blob.byteOffset, blob.length);
+    const declared = blob.length >= HEADER_BYTES ? Math.min(header.getUint32(H_SCRATCH_BYTES, true), MAX_SCRATCH_BYTES) : 0;
+    this.reserve(align8(this.blobAt + blob.length) + declared);
     new Uint8Array(this.ex.memory.buffer, this.blobAt, blob.length).set(blob);
     const code = this.ex.validate(this.blobAt, blob.length);
-    // Only a validated header is trusted for the input width.
-    this.dim = code === ErrorCode.Ok ? new DataView(blob.buffer, blob.byteOffset).getUint32(H_INPUT_DIM, true) : 0;
+    // Only a validated header is trusted for the input width and the scratch.
+    const ok = code === ErrorCode.Ok;
+    this.dim = ok ? header.getUint32(H_INPUT_DIM, true) : 0;
+    this.scratch = ok ? header.getUint32(H_SCRATCH_BYTES, true) : 0;
     return code;
   }
 
@@ -86,7 +92,7 @@ export class Engine {
   }
 
   private get inputAt(): number {
-    return align8(this.blobAt + this.blobLen);
+    return align8(this.blobAt + this.blobLen) + align8(this.scratch);
   }
 
   /** Class of one input (i32 × dim), or −ErrorCode. */

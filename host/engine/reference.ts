@@ -4,7 +4,7 @@
 
 import { ErrorCode, I64_WORDS } from '../../assembly/format.js';
 import { leafWidth, treeFieldBytes } from '../format/writer.js';
-import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
+import type { DenseNetwork, Network, SearchNetwork, TreeNetwork } from '../network.js';
 
 export interface OpCounts {
   mul: number;
@@ -30,7 +30,8 @@ export function zeroCounts(): OpCounts {
 
 /** Evaluate the input at x[offset … offset + dim). */
 export function referenceEvaluate(net: Network, x: Int32Array, offset = 0): Evaluation {
-  return net.kind === 'search' ? evaluateSearch(net, x, offset) : evaluateTree(net, x, offset);
+  if (net.kind === 'search') return evaluateSearch(net, x, offset);
+  return net.kind === 'tree' ? evaluateTree(net, x, offset) : evaluateDense(net, x, offset);
 }
 
 function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Evaluation {
@@ -78,4 +79,64 @@ function evaluateTree(net: TreeNetwork, x: Int32Array, offset: number): Evaluati
     c.loads += 3 * w;
   }
   return { output: r - m, counts: c };
+}
+
+const i64 = (v: bigint) => BigInt.asIntN(64, v);
+
+/** Every neuron of every layer in i64 with wrap-around (BigInt reduced mod 2^64, which is
+ *  what the engine's wrapping i64 gives); each op counts 2 words. */
+function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evaluation {
+  const c = zeroCounts();
+  let h: bigint[] = [];
+  for (let j = 0; j < net.dim; j++) {
+    const xj = x[offset + j];
+    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c, coordinate: j };
+    h.push(BigInt(xj));
+  }
+  const dot = (w: Int32Array, from: number, n: number): bigint => {
+    let z = 0n;
+    let k = 0;
+    for (let j = 0; j < n; j++) {
+      const wj = w[from + j];
+      if (wj === 0) continue;
+      z += BigInt(wj) * h[j];
+      k++;
+      if (wj !== 1 && wj !== -1) c.mul++;
+    }
+    if (k > 1) c.add += k - 1;
+    return i64(z);
+  };
+  for (const l of net.layers) {
+    c.loads += 4 * l.weights.length + 8 * l.outputs;
+    const shared = l.sharedRow ? dot(l.weights, 0, l.inputs) : 0n;
+    const next: bigint[] = new Array(l.outputs);
+    for (let o = 0; o < l.outputs; o++) {
+      let z = l.sharedRow ? shared : dot(l.weights, o * l.inputs, l.inputs);
+      const b = l.biases[o];
+      if (b !== 0n) {
+        z = i64(z + b);
+        c.add++;
+      }
+      if (l.relu) {
+        if (z < 0n) z = 0n;
+        c.cmp++;
+      }
+      next[o] = z;
+    }
+    h = next;
+  }
+  let output: number;
+  if (net.output === 'scalar') {
+    const v = h[0];
+    if (v < 0n || v >= BigInt(net.classes.length)) return { output: -ErrorCode.OutputOutOfRange, counts: zeroCounts() };
+    output = Number(v);
+  } else {
+    output = 0;
+    for (let k = 1; k < h.length; k++) {
+      if (h[k] > h[output]) output = k;
+      c.cmp++;
+    }
+  }
+  c.wordOps = I64_WORDS * (c.mul + c.add + c.cmp);
+  return { output, counts: c };
 }

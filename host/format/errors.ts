@@ -25,9 +25,11 @@ export const ERROR_MESSAGES: ReadonlyArray<readonly [ErrorCode, string]> = [
   [ErrorCode.BadDepth, 'a path is deeper than the header depth'],
   [ErrorCode.KeyRange, 'keys can exceed ±(2^53 − 1) over the declared domain'],
   [ErrorCode.BadNode, 'a tree node names a missing coordinate or breaks the preorder of forward links'],
+  [ErrorCode.BadLayer, 'a dense layer header, the output mode or the scratch size is inconsistent'],
   [ErrorCode.NotValidated, 'no validated blob loaded'],
   [ErrorCode.OutOfMemory, 'region outside the engine memory'],
   [ErrorCode.InputOutOfDomain, 'input outside the declared domain'],
+  [ErrorCode.OutputOutOfRange, 'the network computed a class index outside the label table'],
 ];
 
 const MESSAGE = new Map(ERROR_MESSAGES);

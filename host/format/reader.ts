@@ -10,9 +10,11 @@ import {
   MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
   KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
   SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
-  T_THRESHOLD, T_BELOW, T_ABOVE,
+  T_THRESHOLD, T_BELOW, T_ABOVE, DENSE_SECTIONS, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT,
+  D_RESERVED, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES,
+  LayerFlag, DenseOutput,
 } from '../../assembly/format.js';
-import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
+import type { DenseLayer, DenseNetwork, Network, SearchNetwork, TreeNetwork } from '../network.js';
 import { searchDepth } from '../network.js';
 import { crc32 } from './crc32.js';
 import { BlobError, type BlobErrorDetail } from './errors.js';
@@ -100,7 +102,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     infos.push(info);
     prevEnd = offset + bytes;
   }
-  const expected = kind === NodeKind.Search ? SEARCH_SECTIONS : TREE_SECTIONS;
+  const expected = kind === NodeKind.Search ? SEARCH_SECTIONS : kind === NodeKind.Tree ? TREE_SECTIONS : DENSE_SECTIONS;
   for (const info of infos) {
     if (!(expected & (1 << info.id))) fail(ErrorCode.BadSection, { value: info.id, what: `section ${info.name} in a ${NodeKind[kind]} blob` });
   }
@@ -156,7 +158,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     maxDepth,
     pairs: u32(H_PAIRS),
   };
-  const network = kind === NodeKind.Search ? readSearch(common) : readTree(common);
+  const network = kind === NodeKind.Search ? readSearch(common) : kind === NodeKind.Tree ? readTree(common) : readDense(common);
   return { network, sections: infos, bytes: len };
 
   type Common = Omit<SearchNetwork, 'kind' | 'projection' | 'separators' | 'leaves'>;
@@ -197,6 +199,50 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const separators = new Float64Array(m);
     for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
     return { kind: 'search', ...common, projection, separators, leaves, leafBytes: leafBytes as 1 | 2 | 4 };
+  }
+
+  // The engine's framing of layers (assembly/validate.ts, validateDense), check for check.
+  function readDense(common: Common): DenseNetwork {
+    const ds = sec(SectionId.DenseLayers);
+    const count = ds.count;
+    if (ds.elemBytes !== 0 || count === 0 || count > MAX_DENSE_LAYERS || ds.bytes < DENSE_PREFIX_BYTES) shapeError(SectionId.DenseLayers);
+    const base = ds.offset;
+    const output = u32(base + D_OUTPUT);
+    if (output > DenseOutput.ScalarClass || u32(base + D_RESERVED) !== 0) fail(ErrorCode.BadLayer, { offset: base, value: output, what: 'output mode or reserved word' });
+    let at = DENSE_PREFIX_BYTES;
+    let inputs = d;
+    let widest = d;
+    const layers: DenseLayer[] = [];
+    for (let k = 0; k < count; k++) {
+      if (LAYER_HEADER_BYTES > ds.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, value: ds.bytes - at, limit: LAYER_HEADER_BYTES, what: `layer ${k} header` });
+      const h = base + at;
+      const outputs = u32(h + L_OUTPUTS);
+      const flags = u32(h + L_FLAGS);
+      if (outputs === 0 || outputs > MAX_DENSE_WIDTH || u32(h + L_INPUTS) !== inputs
+        || (flags & ~(LayerFlag.Relu | LayerFlag.SharedRow)) !== 0 || u32(h + L_RESERVED) !== 0) {
+        fail(ErrorCode.BadLayer, { offset: h, value: outputs, what: `layer ${k} header (outputs, inputs ${u32(h + L_INPUTS)} vs ${inputs}, flags ${flags})` });
+      }
+      at += LAYER_HEADER_BYTES;
+      const sharedRow = (flags & LayerFlag.SharedRow) !== 0;
+      const nWeights = sharedRow ? inputs : outputs * inputs;
+      const weightBytes = Math.ceil((nWeights * 4) / 8) * 8;
+      if (weightBytes > ds.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, value: weightBytes, limit: ds.bytes - at, what: `layer ${k} weights` });
+      const weights = new Int32Array(nWeights);
+      for (let j = 0; j < nWeights; j++) weights[j] = i32(base + at + 4 * j);
+      at += weightBytes;
+      if (outputs * 8 > ds.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, value: outputs * 8, limit: ds.bytes - at, what: `layer ${k} biases` });
+      const biases = new BigInt64Array(outputs);
+      for (let o = 0; o < outputs; o++) biases[o] = v.getBigInt64(base + at + 8 * o, true);
+      at += 8 * outputs;
+      layers.push({ inputs, outputs, relu: (flags & LayerFlag.Relu) !== 0, sharedRow, weights, biases });
+      inputs = outputs;
+      widest = Math.max(widest, outputs);
+    }
+    if (at !== ds.bytes) fail(ErrorCode.BadSection, { offset: base + at, value: ds.bytes - at, what: 'bytes after the last layer' });
+    const want = output === DenseOutput.Argmax ? classes : 1;
+    if (inputs !== want) fail(ErrorCode.BadLayer, { value: inputs, limit: want, what: 'outputs of the last layer' });
+    if (scratch < 16 * widest) fail(ErrorCode.BadLayer, { offset: H_SCRATCH_BYTES, value: scratch, limit: 16 * widest, what: 'scratch bytes for two i64 buffers of the widest layer' });
+    return { kind: 'dense', ...common, layers, output: output === DenseOutput.Argmax ? 'argmax' : 'scalar' };
   }
 
   // The engine's preorder walk (assembly/validate.ts), check for check.

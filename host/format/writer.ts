@@ -6,10 +6,12 @@ import {
   H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT, H_MAX_DEPTH,
   H_SCRATCH_BYTES, H_QUANT_PARAM, H_PAIRS, SECTION_ENTRY_BYTES, S_ID, S_ELEM_BYTES, S_OFFSET,
   S_BYTES, S_COUNT, SECTION_ALIGN, NodeKind, SectionId, MAX_CLASSES, MAX_INPUT_DIM,
-  MAX_KEY_MAGNITUDE, MAX_DEPTH, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE,
+  MAX_KEY_MAGNITUDE, MAX_DEPTH, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, MAX_DENSE_LAYERS,
+  MAX_DENSE_WIDTH, MAX_SCRATCH_BYTES, D_OUTPUT, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS,
+  LAYER_HEADER_BYTES, LayerFlag, DenseOutput,
 } from '../../assembly/format.js';
 import type { Domain } from '../data/quantize.js';
-import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
+import { denseScratchBytes, type DenseNetwork, type Network, type SearchNetwork, type TreeNetwork } from '../network.js';
 import { crc32 } from './crc32.js';
 import { readBlob } from './reader.js';
 import { FieldRangeError } from './errors.js';
@@ -130,6 +132,35 @@ function treeSections(net: TreeNetwork): Section[] {
   return [{ id: SectionId.TreeNodes, elemBytes: 4 * w, count: m, payload }];
 }
 
+function denseSections(net: DenseNetwork): Section[] {
+  check('dense layer count', net.layers.length, 1, MAX_DENSE_LAYERS);
+  let bytes = DENSE_PREFIX_BYTES;
+  for (const l of net.layers) bytes += LAYER_HEADER_BYTES + align(4 * l.weights.length) + 8 * l.outputs;
+  const payload = new Uint8Array(check('dense layers size', bytes, 0, U32_MAX));
+  const v = new DataView(payload.buffer);
+  v.setUint32(D_OUTPUT, net.output === 'argmax' ? DenseOutput.Argmax : DenseOutput.ScalarClass, true);
+  let at = DENSE_PREFIX_BYTES;
+  let inputs = net.dim;
+  net.layers.forEach((l, k) => {
+    check(`layer ${k} inputs`, l.inputs, inputs, inputs);
+    check(`layer ${k} outputs`, l.outputs, 1, MAX_DENSE_WIDTH);
+    const rows = l.sharedRow ? 1 : l.outputs;
+    check(`layer ${k} weight count`, l.weights.length, rows * l.inputs, rows * l.inputs);
+    check(`layer ${k} bias count`, l.biases.length, l.outputs, l.outputs);
+    v.setUint32(at + L_OUTPUTS, l.outputs, true);
+    v.setUint32(at + L_INPUTS, l.inputs, true);
+    v.setUint32(at + L_FLAGS, (l.relu ? LayerFlag.Relu : 0) | (l.sharedRow ? LayerFlag.SharedRow : 0), true);
+    at += LAYER_HEADER_BYTES;
+    l.weights.forEach((w, j) => v.setInt32(at + 4 * j, w, true));
+    at += align(4 * l.weights.length);
+    l.biases.forEach((b, o) => v.setBigInt64(at + 8 * o, b, true));
+    at += 8 * l.outputs;
+    inputs = l.outputs;
+  });
+  check('output width', inputs, net.output === 'argmax' ? net.classes.length : 1, net.output === 'argmax' ? net.classes.length : 1);
+  return [{ id: SectionId.DenseLayers, elemBytes: 0, count: net.layers.length, payload }];
+}
+
 const align = (x: number) => Math.ceil(x / SECTION_ALIGN) * SECTION_ALIGN;
 
 /** Pack a network into a .cnb blob. */
@@ -139,7 +170,7 @@ export function writeBlob(net: Network): Uint8Array {
   const sections = [
     domainSection(net.domain),
     labelsSection(net.classes),
-    ...(net.kind === 'search' ? searchSections(net) : treeSections(net)),
+    ...(net.kind === 'search' ? searchSections(net) : net.kind === 'tree' ? treeSections(net) : denseSections(net)),
   ];
   let at = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
   const offsets = sections.map((s) => {
@@ -155,13 +186,13 @@ export function writeBlob(net: Network): Uint8Array {
   v.setUint16(H_VERSION, FORMAT_VERSION, true);
   v.setUint16(H_HEADER_BYTES, HEADER_BYTES, true);
   v.setUint32(H_BLOB_BYTES, total, true);
-  v.setUint8(H_KIND, net.kind === 'search' ? NodeKind.Search : NodeKind.Tree);
+  v.setUint8(H_KIND, net.kind === 'search' ? NodeKind.Search : net.kind === 'tree' ? NodeKind.Tree : NodeKind.Dense);
   v.setUint8(H_QUANT_MODE, net.quant.mode);
   v.setUint16(H_SECTION_COUNT, sections.length, true);
   v.setUint32(H_INPUT_DIM, net.dim, true);
   v.setUint32(H_CLASS_COUNT, net.classes.length, true);
   v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, MAX_DEPTH), true);
-  v.setUint32(H_SCRATCH_BYTES, 0, true);
+  v.setUint32(H_SCRATCH_BYTES, net.kind === 'dense' ? check('scratch bytes', denseScratchBytes(net), 0, MAX_SCRATCH_BYTES) : 0, true);
   v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, 0, 0x7fffffff), true);
   v.setUint32(H_PAIRS, check('pairs', net.pairs, 0, U32_MAX), true);
   sections.forEach((s, i) => {
