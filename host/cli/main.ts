@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { reportError } from './errors.js';
 import { registerEval } from './eval.js';
 import { registerMeasure } from './measure.js';
+import { registerSweep } from './sweep.js';
 import { registerVerify } from './verify.js';
 
 const program = new Command('condnet')
@@ -26,10 +27,11 @@ registerVerify(program);
 registerEval(program);
 registerMeasure(program);
 registerDemo(program);
+registerSweep(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   if (e instanceof CommanderError) process.exitCode = e.exitCode;
   else process.exitCode = reportError(e);

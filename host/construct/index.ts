@@ -5,8 +5,9 @@ import { chooseQuantization, inputDomain, quantize } from '../data/quantize.js';
 import type { Network } from '../network.js';
 import { buildSearch } from './search.js';
 import { buildTree } from './tree.js';
+import { buildInterp } from './interp.js';
 
-export const CONSTRUCTIONS = ['search', 'tree'] as const;
+export const CONSTRUCTIONS = ['search', 'tree', 'interp'] as const;
 export type Construction = (typeof CONSTRUCTIONS)[number];
 
 export interface BuildOptions {
@@ -30,6 +31,8 @@ export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
   switch (opts.construction ?? 'search') {
     case 'search':
       return buildSearch(ds, xq, quant, domain, { seed: opts.seed });
+    case 'interp':
+      return buildInterp(ds, xq, quant, domain, { seed: opts.seed });
     case 'tree':
       return buildTree(ds, xq, quant, domain, { beta: opts.beta, lookaheadPoints: opts.lookaheadPoints, onProgress: opts.onProgress });
   }

@@ -64,39 +64,54 @@ export function projectAll(xq: Int32Array, d: number, w: Int32Array): Float64Arr
   return t;
 }
 
-export function buildSearch(
-  ds: Dataset, xq: Int32Array, quant: Quantization, domain: Domain, opts: SearchOptions = {},
-): SearchNetwork {
+/** A direction whose n keys are distinct: the keys sorted, and the class of each rank. */
+export interface DistinctKeys {
+  w: Int32Array;
+  sorted: Float64Array;
+  sortedLabel: Uint32Array;
+}
+
+/** Draw directions (seeded) until the n keys are distinct, at most `maxRedraws` times. Shared
+ *  by every construction that works along the projection (`search`, `interp`). */
+export function drawDistinctKeys(
+  ds: Dataset, xq: Int32Array, domain: Domain, construction: string, opts: SearchOptions = {},
+): DistinctKeys {
   const n = ds.n;
-  const d = ds.dim;
   const rng = new Prng(opts.seed ?? 1);
   const k = chooseK(n, domain);
   const redraws = opts.maxRedraws ?? MAX_REDRAWS;
   for (let attempt = 0; attempt < redraws; attempt++) {
-    const w = drawDirection(rng, d, k);
-    const keys = projectAll(xq, d, w);
+    const w = drawDirection(rng, ds.dim, k);
+    const keys = projectAll(xq, ds.dim, w);
     const sorted = keys.slice().sort();
     let collides = false;
     for (let i = 1; i < n && !collides; i++) collides = sorted[i] === sorted[i - 1];
     if (collides) continue;
     const sortedLabel = new Uint32Array(n);
     for (let i = 0; i < n; i++) sortedLabel[lowerBound(sorted, keys[i])] = ds.y[i];
-    const { separators, leaves } = eytzinger(sorted, sortedLabel);
-    return {
-      kind: 'search',
-      dim: d,
-      classes: ds.classes,
-      quant,
-      domain,
-      projection: w,
-      separators,
-      leaves,
-      maxDepth: searchDepth(n - 1),
-      pairs: n,
-    };
+    return { w, sorted, sortedLabel };
   }
   throw new DatasetError(
-    `search: keys collided for all ${redraws} directions drawn (K = ${k}); try another --seed`);
+    `${construction}: keys collided for all ${redraws} directions drawn (K = ${k}); try another --seed`);
+}
+
+export function buildSearch(
+  ds: Dataset, xq: Int32Array, quant: Quantization, domain: Domain, opts: SearchOptions = {},
+): SearchNetwork {
+  const { w, sorted, sortedLabel } = drawDistinctKeys(ds, xq, domain, 'search', opts);
+  const { separators, leaves } = eytzinger(sorted, sortedLabel);
+  return {
+    kind: 'search',
+    dim: ds.dim,
+    classes: ds.classes,
+    quant,
+    domain,
+    projection: w,
+    separators,
+    leaves,
+    maxDepth: searchDepth(ds.n - 1),
+    pairs: ds.n,
+  };
 }
 
 function lowerBound(a: Float64Array, v: number): number {
