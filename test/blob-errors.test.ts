@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
-  S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE,
+  S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE, H_SCRATCH_BYTES,
+  D_OUTPUT, DENSE_PREFIX_BYTES, L_INPUTS, L_FLAGS, DenseOutput,
 } from '../assembly/format.js';
+import { GOLDEN_CASES } from './golden/cases.js';
+import { writeBlob } from '../host/format/writer.js';
 import { Engine } from '../host/engine/engine.js';
 import { crc32 } from '../host/format/crc32.js';
 import { BlobError, TruncatedBlobError, UnsupportedBlobError, MalformedBlobError, OverLimitBlobError } from '../host/format/errors.js';
@@ -29,6 +32,8 @@ function refixCrc(blob: Uint8Array): Uint8Array {
 // line (one shared Domain pair), 8-byte nodes.
 const tree = buildFrom('synthetic:n=60,d=3,labels=3,seed=3', { construction: 'tree' });
 const line = buildFrom('line-alternating:n=40', { construction: 'tree' });
+// A dense network of two 2-wide layers and an argmax (test/golden/cases.ts, tiny-mlp).
+const mlp = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny-mlp')!.network) };
 
 function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true, base = good): Uint8Array {
   const b = base.blob.slice();
@@ -78,6 +83,13 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['tree: TreeNodes left out of the table', mutated((_, v) => v.setUint16(H_SECTION_COUNT, 2, true), true, tree), ErrorCode.MissingSection, MalformedBlobError],
   ['tree: domain count neither 1 nor d', mutated((_, v) => v.setUint32(entry(SectionId.Domain, tree) + S_COUNT, 2, true), true, tree), ErrorCode.BadSection, MalformedBlobError],
   ['tree: 12-byte nodes', mutated((_, v) => v.setUint16(entry(SectionId.TreeNodes, tree) + S_ELEM_BYTES, 12, true), true, tree), ErrorCode.BadSection, MalformedBlobError],
+  ['dense: unknown output mode', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + D_OUTPUT, 2, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: scalar output from 2 outputs', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + D_OUTPUT, DenseOutput.ScalarClass, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: inputs ≠ d', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_INPUTS, 3, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: unknown flag', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_FLAGS, 4, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: a shared-row flag misframes the next layer', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_FLAGS, 3, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: scratch too small', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 16, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: no layers', mutated((_, v) => v.setUint32(entry(SectionId.DenseLayers, mlp) + S_COUNT, 0, true), true, mlp), ErrorCode.BadSection, MalformedBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 

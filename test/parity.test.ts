@@ -11,7 +11,7 @@ import { referenceEvaluate } from '../host/engine/reference.js';
 import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
 import { walkInOrder } from '../host/construct/search.js';
-import { searchDepth, type Network, type SearchNetwork, type TreeNetwork } from '../host/network.js';
+import { searchDepth, type DenseLayer, type DenseNetwork, type Network, type SearchNetwork, type TreeNetwork } from '../host/network.js';
 import { Prng } from '../host/data/prng.js';
 import { buildFrom } from './helpers.js';
 
@@ -118,11 +118,58 @@ const arbTree = fc
     };
   });
 
+/** A random dense network: 1–4 layers up to 6 wide, ReLU or not, shared rows or not, weights
+ *  from 0 and ±1 up to ±2^31 and biases up to ±2^62, so products and sums wrap around i64
+ *  (which both sides must do alike), with an argmax or a scalar-class output. */
+const arbDense = fc
+  .record({
+    dim: fc.integer({ min: 1, max: 6 }),
+    widths: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 0, maxLength: 3 }),
+    classes: fc.integer({ min: 1, max: 6 }),
+    scalar: fc.boolean(),
+    seed: fc.integer(),
+  })
+  .map(({ dim, widths, classes, scalar, seed }): DenseNetwork => {
+    const rng = new Prng(seed);
+    const pick = () => {
+      const r = rng.below(6);
+      if (r < 3) return r - 1; // −1, 0, 1: the weights that cost no mul
+      const mag = rng.below(2 ** (rng.below(31) + 1)) + 1;
+      return r === 3 ? mag : -mag;
+    };
+    const bias = () => {
+      const r = rng.below(4);
+      if (r === 0) return 0n;
+      const mag = BigInt(rng.u32()) << BigInt(rng.below(31));
+      return r === 1 ? mag : -mag;
+    };
+    const outs = [...widths, scalar ? 1 : classes];
+    const layers: DenseLayer[] = [];
+    let inputs = dim;
+    for (const outputs of outs) {
+      const sharedRow = rng.below(3) === 0;
+      const rows = sharedRow ? 1 : outputs;
+      layers.push({
+        inputs, outputs, relu: rng.below(2) === 0, sharedRow,
+        weights: Int32Array.from({ length: rows * inputs }, pick),
+        biases: BigInt64Array.from({ length: outputs }, bias),
+      });
+      inputs = outputs;
+    }
+    const lo = Int32Array.from({ length: dim }, () => -rng.below(2 ** 20));
+    return {
+      kind: 'dense', dim, classes: Array.from({ length: classes }, (_, i) => `c${i}`),
+      quant: { mode: QuantMode.FracBits, param: 0 },
+      domain: { lo, hi: Int32Array.from(lo, (l) => l + 2 ** 21) },
+      layers, output: scalar ? 'scalar' : 'argmax', maxDepth: 0, pairs: 0,
+    };
+  });
+
 test('engine and reference agree on random blobs and random inputs (outputs and counts)', () => {
   const counting = new Engine('counting');
   const release = new Engine('release');
   fc.assert(
-    fc.property(fc.oneof(arbNetwork, arbTree), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
+    fc.property(fc.oneof(arbNetwork, arbTree, arbDense), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
       const blob = writeBlob(net as Network);
       const back = readBlob(blob).network;
       assert.equal(counting.load(blob), 0);

@@ -142,4 +142,66 @@ const wideThreshold: GoldenCase = {
   ],
 };
 
-export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold];
+// tiny-mlp: d = 2 in 0…9, a dense ReLU layer W = [[1, −1], [0, 2]], b = [0, −3], then an
+// identity layer of two outputs and an argmax (first largest wins). Per input:
+//   layer 1, neuron 0: weights 1, −1 → 1 add; bias 0; ReLU 1 cmp
+//            neuron 1: one non-zero weight 2 → 1 mul; bias −3 → 1 add; ReLU 1 cmp
+//   layer 2: one weight 1 per neuron, biases 0 → nothing; argmax of 2 → 1 cmp
+// mul 1, add 2, cmp 3, wordOps 2 × 6 = 12 (i64); loads 2 × (4 weights × 4 + 2 biases × 8) = 64.
+// (3, 1): h = (2, 0) → class 0; (1, 3): h = (0, 3) → 1; (2, 2): h = (0, 1) → 1;
+// (0, 0): h = (0, 0), a tie → 0; (10, 0) leaves the domain.
+const tinyMlp: GoldenCase = {
+  name: 'tiny-mlp',
+  explanation: 'dense relu [[1,-1],[0,2]] b=[0,-3], identity, argmax; every input 1 mul, 2 add, 3 cmp, 12 wordOps, 64 loads',
+  network: {
+    kind: 'dense',
+    dim: 2,
+    classes: ['left', 'right'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(9, 9) },
+    layers: [
+      { inputs: 2, outputs: 2, relu: true, sharedRow: false, weights: Int32Array.of(1, -1, 0, 2), biases: BigInt64Array.of(0n, -3n) },
+      { inputs: 2, outputs: 2, relu: false, sharedRow: false, weights: Int32Array.of(1, 0, 0, 1), biases: BigInt64Array.of(0n, 0n) },
+    ],
+    output: 'argmax',
+    maxDepth: 0,
+    pairs: 4,
+  },
+  inputs: [[3, 1], [1, 3], [2, 2], [0, 0], [10, 0]],
+  outputs: [0, 1, 1, 0, -34],
+  counts: [
+    ...Array.from({ length: 4 }, () => ({ mul: 1, add: 2, cmp: 3, wordOps: 12, loads: 64 })),
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+  ],
+};
+
+// interp-steps: SPEC §3.3 by hand. d = 1, w = (1), x = 0, 1, 2, 3 with labels a, b, b, a, so
+// keys = x and the label changes at keys 1 (Δ = +1) and 3 (Δ = −1). Hidden ReLUs
+// σ(t − 1 + 1), σ(t − 1), σ(t − 3 + 1), σ(t − 3) (biases 0, −1, −2, −3), output weights
+// 1, −1, −1, 1, bias y_(1) = 0: the value is the class.
+// Per input: shared row of one weight 1 → nothing; 3 non-zero biases → 3 add; 4 ReLU → 4 cmp;
+// output: 4 weights ±1 → 3 add. mul 0, add 6, cmp 4, wordOps 20; loads 4 + 4 × 8 + 4 × 4 + 8 = 60.
+// x = 2: h = (2, 1, 0, 0) → 2 − 1 = 1 'b'; x = 3: h = (3, 2, 1, 0) → 3 − 2 − 1 = 0 'a'.
+const interpSteps: GoldenCase = {
+  name: 'interp-steps',
+  explanation: 'interp of keys 0..3 labelled a,b,b,a: 4 ReLUs; every input 0 mul, 6 add, 4 cmp, 20 wordOps, 60 loads',
+  network: {
+    kind: 'dense',
+    dim: 1,
+    classes: ['a', 'b'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0), hi: Int32Array.of(3) },
+    layers: [
+      { inputs: 1, outputs: 4, relu: true, sharedRow: true, weights: Int32Array.of(1), biases: BigInt64Array.of(0n, -1n, -2n, -3n) },
+      { inputs: 4, outputs: 1, relu: false, sharedRow: false, weights: Int32Array.of(1, -1, -1, 1), biases: BigInt64Array.of(0n) },
+    ],
+    output: 'scalar',
+    maxDepth: 0,
+    pairs: 4,
+  },
+  inputs: [[0], [1], [2], [3]],
+  outputs: [0, 1, 1, 0],
+  counts: Array.from({ length: 4 }, () => ({ mul: 0, add: 6, cmp: 4, wordOps: 20, loads: 60 })),
+};
+
+export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold, tinyMlp, interpSteps];

@@ -116,10 +116,14 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  /* Layout as in host/engine/engine.ts: blob at align8(heapBase), one input
-   * at a time right after it (8-aligned). Grow once for both. */
+  /* Layout as in host/engine/engine.ts: blob at align8(heapBase), then the
+   * scratch its header declares (dense networks evaluate there), then one input
+   * at a time (8-aligned). Grow once for all. */
+  if (blob_len < 64) die(blob_path, "shorter than a header");
+  uint64_t scratch = (uint64_t)blob[32] | (uint64_t)blob[33] << 8 | (uint64_t)blob[34] << 16 | (uint64_t)blob[35] << 24;
+  if (scratch > 16777216) die(blob_path, "scratch above MAX_SCRATCH_BYTES");
   uint64_t blob_at = align8(Z_condnetZ_heapBase(&inst));
-  uint64_t input_at = align8(blob_at + blob_len);
+  uint64_t input_at = align8(blob_at + blob_len) + align8(scratch);
   if (input_at + 4 * (uint64_t)dim > UINT32_MAX) die("blob too large for a 32-bit memory", NULL);
   reserve(mem, input_at + 4 * (uint64_t)dim);
   memcpy(mem->data + blob_at, blob, blob_len);
