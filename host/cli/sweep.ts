@@ -52,14 +52,16 @@ export function registerSweep(program: Command): void {
 export function sweepText(r: SweepReport): string {
   const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 2 });
   const out: string[] = [];
+  const top = Math.max(...Object.values(r.constructions).flatMap((e) => e.rows.map((x) => x.n)));
   for (const [name, e] of Object.entries(r.constructions)) {
     out.push(table(e.rows.map((row) => [
       `2^${Math.log2(row.n)}`, f(row.ops.total.min), f(row.ops.total.mean), f(row.ops.total.max), f(row.ops.cmp.max),
       f(row.wordOps.max), row.blobBytes.toLocaleString('en-US'), row.buildSeconds.toFixed(2),
       `${row.verified.correct}/${row.verified.checked}`,
     ]), [name, 'ops min', 'mean', 'max', 'cmp max', 'wordOps max', 'blob bytes', 'build s', 'verified']));
+    const last = Math.max(...e.rows.map((x) => x.n));
     out.push(`${name}: slope of log ops against log n: ${e.slope.max.toFixed(3)} (max), ${e.slope.mean.toFixed(3)} (mean)` +
-      (SWEEP_LIMIT[name as Construction] < Math.max(...e.rows.map((x) => x.n)) * 2 ? `; swept to 2^${Math.log2(SWEEP_LIMIT[name as Construction])} at most` : ''), '');
+      (last < top && last === SWEEP_LIMIT[name as Construction] ? `; stops at 2^${Math.log2(last)}, its sweep limit (too costly beyond)` : ''), '');
   }
   for (const [name, rows] of Object.entries(r.ratios)) {
     out.push(table(rows.map((x) => [`2^${Math.log2(x.n)}`, f(x.ops), f(x.wordOps)]), [`${name} (worst case)`, 'ops', 'wordOps']), '');
