@@ -3,12 +3,15 @@
 
 import {
   ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, LayerFlag, DenseOutput,
+  P_WIDTH, P_FLAGS, P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
 } from "./format";
+import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
   valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory, DENSE_LAYER, LAYER_ENTRY,
-  denseLayerCount, denseOutput, classCount, scratch, scratchHalf,
+  denseLayerCount, denseOutput, classCount, scratch, scratchHalf, program, instructionCount,
 } from "./model";
 
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
@@ -45,7 +48,8 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
 function evaluateTrusted(input: usize): i32 {
   if (COUNTING) reset();
   if (kind == NodeKind.Search) return evaluateSearch(input);
-  return kind == NodeKind.Tree ? evaluateTree(input) : evaluateDense(input);
+  if (kind == NodeKind.Tree) return evaluateTree(input);
+  return kind == NodeKind.Dense ? evaluateDense(input) : evaluateProgram(input);
 }
 
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
@@ -180,4 +184,66 @@ function dot(weights: usize, values: usize, n: usize): i64 {
   }
   if (COUNTING) { if (k > 1) countAdd(k - 1, I64_WORDS); }
   return z;
+}
+
+// Straight through the instructions: each zeroes its register, accumulates every term and
+// the bias with the one signed multiply-accumulate, then applies its ReLU. Each operation
+// of an instruction weighs the limbs of its widest value (result, bias, sources, weights).
+function evaluateProgram(input: usize): i32 {
+  const d = inputDim;
+  const regs = scratch;
+  for (let j: usize = 0; j < d; j++) {
+    const x = load<i32>(input + (j << 2));
+    const bounds = read<u64>(domain + j * domainStride, false); // lo, then hi
+    if (<u32>(x - <i32>bounds) > <u32>(<i32>(bounds >>> 32) - <i32>bounds)) {
+      return -ErrorCode.InputOutOfDomain;
+    }
+    store<i32>(regs + (j << 2), x);
+  }
+  let at = program;
+  let dst = regs + (d << 2);
+  let width: usize = 0;
+  for (let i: u32 = 0; i < instructionCount; i++) {
+    const start = at;
+    width = <usize>load<u16>(at + P_WIDTH);
+    const relu = load<u8>(at + P_FLAGS) != 0;
+    const biasLimbs = <usize>load<u16>(at + P_BIAS_LIMBS);
+    const terms = load<u32>(at + P_TERMS);
+    memory.fill(dst, 0, width << 2);
+    at += INSTRUCTION_HEADER_BYTES;
+    const bias = at;
+    at += biasLimbs << 2;
+    let words = max(width, biasLimbs);
+    let muls: u32 = 0;
+    for (let t: u32 = 0; t < terms; t++) {
+      const sourceLimbs = <usize>load<u16>(at + PT_SOURCE_LIMBS);
+      const weightLimbs = <usize>load<u16>(at + PT_WEIGHT_LIMBS);
+      const weight = at + PROGRAM_TERM_BYTES;
+      mulAdd(dst, width, regs + (<usize>load<u32>(at + PT_SOURCE) << 2), sourceLimbs, weight, weightLimbs);
+      if (COUNTING) {
+        words = max(words, max(sourceLimbs, weightLimbs));
+        const w = load<u32>(weight);
+        if (weightLimbs != 1 || (w != 1 && w != 0xffffffff)) muls++;
+      }
+      at = weight + (weightLimbs << 2);
+    }
+    if (biasLimbs > 0) mulAdd(dst, width, bias, biasLimbs, ONE, 1);
+    if (relu && load<i32>(dst + ((width - 1) << 2)) < 0) memory.fill(dst, 0, width << 2);
+    if (COUNTING) {
+      touch(start, at - start, true);
+      const w = <u32>words;
+      countMul(muls, w);
+      countAdd(terms - 1 + <u32>(biasLimbs > 0), w);
+      if (relu) countCmp(1, w);
+    }
+    dst += width << 2;
+  }
+  // The last register is the class: 0 ≤ value < C.
+  const out = dst - (width << 2);
+  const v = load<u32>(out);
+  let small = v < classCount;
+  for (let k: usize = 1; k < width; k++) small = small && load<u32>(out + (k << 2)) == 0;
+  if (small) return <i32>v;
+  if (COUNTING) reset(); // an input that fails has no counts
+  return -ErrorCode.OutputOutOfRange;
 }

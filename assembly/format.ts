@@ -48,6 +48,10 @@ export const MAX_TREE_NODES = 0x3fffffff;
 export const MAX_DENSE_LAYERS = 8;
 /** Neurons per dense layer: two i64 buffers of this width fill MAX_SCRATCH_BYTES. */
 export const MAX_DENSE_WIDTH = 1048576;
+/** A limb program: instructions, terms per instruction, limbs (32 bits) per value. */
+export const MAX_INSTRUCTIONS = 16777216;
+export const MAX_TERMS = 1048576;
+export const MAX_LIMBS = 1024;
 /** x_int = round(x · 2^f) stays an i32 only for f ≤ 31 on any non-zero input. */
 export const MAX_FRAC_BITS = 31;
 /** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
@@ -62,10 +66,10 @@ export enum NodeKind {
   Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
   Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
   Dense = 3, //         dense layers, argmax or scalar-class output (SPEC §2, §3.3)
-  LimbProgram = 4, //   reserved: multi-limb neuron program (§3.4)
+  LimbProgram = 4, //   straight-line multi-limb neuron program (SPEC §3.4)
   Graph = 5, //         reserved: register-based conditional graph (§3.5)
 }
-export const KIND_LAST_SUPPORTED = 3;
+export const KIND_LAST_SUPPORTED = 4;
 export const KIND_LAST_RESERVED = 5;
 
 export enum QuantMode {
@@ -82,10 +86,10 @@ export enum SectionId {
   Leaves = 5, //     (m + 1) × u8|u16|u32 class per heap position past the separators
   TreeNodes = 6, //  m × branch node, 8 bytes (u16 fields) or 16 bytes (u32 fields)
   DenseLayers = 7, // the output mode, then each layer: header, i32 weights, i64 biases
-  LimbProgram = 8, // reserved
+  LimbProgram = 8, // `count` instructions, each writing the next register
   GraphNodes = 9, // reserved
 }
-export const SECTION_LAST_SUPPORTED = 7;
+export const SECTION_LAST_SUPPORTED = 8;
 export const SECTION_LAST_RESERVED = 9;
 
 /** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
@@ -93,6 +97,7 @@ export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
   | (1 << SectionId.Projection) | (1 << SectionId.Separators) | (1 << SectionId.Leaves);
 export const TREE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.TreeNodes);
 export const DENSE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.DenseLayers);
+export const PROGRAM_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.LimbProgram);
 
 // ---- A TreeNodes element: four fields of W bytes each, W = elemBytes / 4 (2 or 4) ----
 // A ref r < m names branch node r; r ≥ m is a leaf of class r − m. Nodes are stored in
@@ -119,6 +124,23 @@ export enum LayerFlag {
   Relu = 1, //      σ(z) = max(0, z) on every neuron
   SharedRow = 2, // one weight row used by every neuron (each with its own bias)
 }
+
+// ---- A LimbProgram instruction: one neuron, z = Σ w_t·r_t + b (mod 2^(32·width)), then
+// ReLU if flagged, written as the next register. Registers are little-endian u32 limbs,
+// two's complement, in one file: the d inputs (one limb each) first, then each instruction's
+// `width` limbs in order. Every limb count and offset is in limbs.
+export const P_WIDTH = 0; //       u16 limbs of the result, 1 … MAX_LIMBS
+export const P_FLAGS = 2; //       u8  bit 0: ReLU
+export const P_RESERVED = 3; //    u8, must be zero
+export const P_BIAS_LIMBS = 4; //  u16 0 (no bias) … width
+export const P_RESERVED2 = 6; //   u16, must be zero
+export const P_TERMS = 8; //       u32 terms, 1 … MAX_TERMS
+export const INSTRUCTION_HEADER_BYTES = 12;
+// then the bias limbs, then each term: PROGRAM_TERM_BYTES, then its weight limbs
+export const PT_SOURCE = 0; //      u32 first limb of the source in the register file
+export const PT_SOURCE_LIMBS = 4; // u16 1 … MAX_LIMBS
+export const PT_WEIGHT_LIMBS = 6; // u16 1 … MAX_LIMBS
+export const PROGRAM_TERM_BYTES = 8;
 
 /** How the last layer's values become a class. */
 export enum DenseOutput {
@@ -150,6 +172,7 @@ export enum ErrorCode {
   KeyRange = 18,
   BadNode = 19,
   BadLayer = 20,
+  BadInstruction = 21,
   // about a call, not a blob
   NotValidated = 32,
   OutOfMemory = 33,

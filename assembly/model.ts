@@ -65,6 +65,19 @@ export function setDense(layers: u32, output: u32, classes: u32, at: usize, half
   valid = true;
 }
 
+// limb program
+export let program: usize = 0; //      address of the first instruction
+export let instructionCount: u32 = 0;
+
+export function setProgram(at: usize, count: u32, classes: u32, regs: usize): void {
+  program = at;
+  instructionCount = count;
+  classCount = classes;
+  scratch = regs;
+  kind = NodeKind.LimbProgram;
+  valid = true;
+}
+
 export function invalidate(): void {
   valid = false;
 }

@@ -14,11 +14,14 @@ import {
   SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
   T_BELOW, T_ABOVE, DENSE_SECTIONS, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT, D_RESERVED,
   DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES, LayerFlag,
-  DenseOutput,
+  DenseOutput, PROGRAM_SECTIONS, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS, P_RESERVED,
+  P_BIAS_LIMBS, P_RESERVED2, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
 } from "./format";
 import { crc32 } from "./crc32";
 import {
-  inMemory, invalidate, setCommon, setSearch, setTree, setDense, DENSE_LAYER, LAYER_ENTRY,
+  inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, DENSE_LAYER,
+  LAYER_ENTRY,
 } from "./model";
 
 // Address of the section-table entry of each supported id (static memory, no allocation).
@@ -90,8 +93,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
     store<u32>(ENTRY_OF + (id << 2), <u32>e);
     prevEnd = offset + bytes;
   }
-  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS
-    : kind == NodeKind.Tree ? TREE_SECTIONS : DENSE_SECTIONS;
+  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS : kind == NodeKind.Tree ? TREE_SECTIONS
+    : kind == NodeKind.Dense ? DENSE_SECTIONS : PROGRAM_SECTIONS;
   if (seen & ~expected) return ErrorCode.BadSection;
   if (expected & ~seen) return ErrorCode.MissingSection;
 
@@ -120,7 +123,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   setCommon(d, dom, stride);
   if (kind == NodeKind.Search) return validateSearch(ptr, d, classes, maxDepth, dom, stride);
   if (kind == NodeKind.Tree) return validateTree(ptr, d, classes, maxDepth);
-  return validateDense(ptr, len, d, classes);
+  if (kind == NodeKind.Dense) return validateDense(ptr, len, d, classes);
+  return validateProgram(ptr, len, d, classes);
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
@@ -257,6 +261,63 @@ function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
   if (!inMemory(scratch, <u64>half * 2)) return ErrorCode.OutOfMemory;
   setDense(layers, output, classes, scratch, half);
   return ErrorCode.Ok;
+}
+
+// Framed like the dense layers: each instruction header, its bias, each term header and its
+// weight, lengths compared with what is left before use. A term may read only registers
+// already written (the inputs, then earlier instructions): links point backwards into a
+// bounded file, and the program runs straight through, once.
+function validateProgram(ptr: usize, len: u32, d: u32, classes: u32): i32 {
+  const count = secCount(SectionId.LimbProgram);
+  const bytes = secBytes(SectionId.LimbProgram);
+  if (secElem(SectionId.LimbProgram) != 0 || count == 0 || count > <u32>MAX_INSTRUCTIONS) return ErrorCode.BadSection;
+  const base = ptr + secOffset(SectionId.LimbProgram);
+  let at: u32 = 0;
+  let end: u64 = d; // limbs of the register file written so far
+  for (let i: u32 = 0; i < count; i++) {
+    if (<u32>INSTRUCTION_HEADER_BYTES > bytes - at) return ErrorCode.BadSection;
+    const h = base + at;
+    const width = <u32>load<u16>(h + P_WIDTH);
+    const biasLimbs = <u32>load<u16>(h + P_BIAS_LIMBS);
+    const terms = load<u32>(h + P_TERMS);
+    if (width == 0 || width > <u32>MAX_LIMBS || load<u8>(h + P_FLAGS) > 1 || load<u8>(h + P_RESERVED) != 0
+      || load<u16>(h + P_RESERVED2) != 0 || biasLimbs > width || terms == 0 || terms > <u32>MAX_TERMS) {
+      return ErrorCode.BadInstruction;
+    }
+    at += INSTRUCTION_HEADER_BYTES;
+    if (biasLimbs << 2 > bytes - at) return ErrorCode.BadSection;
+    if (biasLimbs > 0 && !minimal(base + at, biasLimbs)) return ErrorCode.BadWeight;
+    at += biasLimbs << 2;
+    for (let t: u32 = 0; t < terms; t++) {
+      if (<u32>PROGRAM_TERM_BYTES > bytes - at) return ErrorCode.BadSection;
+      const th = base + at;
+      const sourceLimbs = <u32>load<u16>(th + PT_SOURCE_LIMBS);
+      const weightLimbs = <u32>load<u16>(th + PT_WEIGHT_LIMBS);
+      if (sourceLimbs == 0 || sourceLimbs > <u32>MAX_LIMBS || weightLimbs == 0 || weightLimbs > <u32>MAX_LIMBS
+        || <u64>load<u32>(th + PT_SOURCE) + sourceLimbs > end) return ErrorCode.BadInstruction;
+      at += PROGRAM_TERM_BYTES;
+      if (weightLimbs << 2 > bytes - at) return ErrorCode.BadSection;
+      if (!minimal(base + at, weightLimbs)) return ErrorCode.BadWeight;
+      at += weightLimbs << 2;
+    }
+    end += width;
+  }
+  if (at != bytes) return ErrorCode.BadSection;
+  // The register file lives in the scratch right after the blob.
+  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < end << 2) return ErrorCode.BadInstruction;
+  const regs = (ptr + len + 7) & ~7;
+  if (!inMemory(regs, end << 2)) return ErrorCode.OutOfMemory;
+  setProgram(base, count, classes, regs);
+  return ErrorCode.Ok;
+}
+
+/** Is the integer of `limbs` limbs at p non-zero and minimally encoded (its top limb is not
+ *  a mere sign extension)? Then ±1 is exactly a one-limb 1 or −1, which the counting needs. */
+function minimal(p: usize, limbs: u32): bool {
+  const top = load<u32>(p + ((limbs - 1) << 2));
+  if (limbs == 1) return top != 0;
+  const below = load<u32>(p + ((limbs - 2) << 2)) >>> 31;
+  return !(top == 0 && below == 0) && !(top == 0xffffffff && below == 1);
 }
 
 /** Does section `id` hold exactly `count` elements of `elem` bytes? */

@@ -10,7 +10,7 @@ export interface Floor {
 }
 
 export function floorFrom(net: Network): Floor {
-  if (net.kind === 'dense') throw new Error('no hand-written floor for dense networks');
+  if (net.kind === 'dense' || net.kind === 'program') throw new Error(`no hand-written floor for ${net.kind} networks`);
   return net.kind === 'search' ? searchFloor(net) : treeFloor(net);
 }
 

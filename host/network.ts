@@ -75,7 +75,42 @@ export interface DenseNetwork {
   pairs: number;
 }
 
-export type Network = SearchNetwork | TreeNetwork | DenseNetwork;
+/** One neuron of a limb program: z = Σ weight·register + bias (mod 2^(32·width)), then ReLU
+ *  if `relu`. A term reads `sourceLimbs` limbs of the register file from limb `source`. */
+export interface Instruction {
+  width: number;
+  relu: boolean;
+  bias: bigint;
+  terms: { source: number; sourceLimbs: number; weight: bigint }[];
+}
+
+/** SPEC §3.4's straight-line multi-limb neuron program: the d inputs (one limb each) are the
+ *  first registers, each instruction writes the next, the last is the class. */
+export interface ProgramNetwork {
+  kind: 'program';
+  dim: number;
+  classes: string[];
+  quant: Quantization;
+  domain: Domain;
+  instructions: Instruction[];
+  construction?: string;
+  maxDepth: number;
+  pairs: number;
+}
+
+export type Network = SearchNetwork | TreeNetwork | DenseNetwork | ProgramNetwork;
+
+/** Limbs of a program's register file: the inputs, then every instruction's result. */
+export function registerLimbs(net: ProgramNetwork): number {
+  return net.instructions.reduce((s, i) => s + i.width, net.dim);
+}
+
+/** Fewest u32 limbs holding v in two's complement (0 takes none: no bias). */
+export function limbsOf(v: bigint): number {
+  let limbs = 0;
+  while (BigInt.asIntN(32 * limbs, v) !== v) limbs++;
+  return limbs;
+}
 
 /** Scratch a dense network needs: two i64 buffers as wide as its widest layer or input. */
 export function denseScratchBytes(net: DenseNetwork): number {

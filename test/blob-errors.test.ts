@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import {
   ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
   S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE, H_SCRATCH_BYTES,
-  D_OUTPUT, DENSE_PREFIX_BYTES, L_INPUTS, L_FLAGS, DenseOutput,
+  D_OUTPUT, DENSE_PREFIX_BYTES, L_INPUTS, L_FLAGS, DenseOutput, P_WIDTH, P_BIAS_LIMBS,
+  INSTRUCTION_HEADER_BYTES, PT_SOURCE, PROGRAM_TERM_BYTES,
 } from '../assembly/format.js';
 import { GOLDEN_CASES } from './golden/cases.js';
 import { writeBlob } from '../host/format/writer.js';
@@ -34,6 +35,9 @@ const tree = buildFrom('synthetic:n=60,d=3,labels=3,seed=3', { construction: 'tr
 const line = buildFrom('line-alternating:n=40', { construction: 'tree' });
 // A dense network of two 2-wide layers and an argmax (test/golden/cases.ts, tiny-mlp).
 const mlp = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny-mlp')!.network) };
+// A limb program (`sqrt`); its first instruction is the key: d = 2 one-limb terms, a bias.
+const prog = buildFrom('synthetic:n=20,d=2,labels=3,seed=6', { construction: 'sqrt' });
+const instr = () => sec('LimbProgram', prog).offset;
 
 function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true, base = good): Uint8Array {
   const b = base.blob.slice();
@@ -63,9 +67,9 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['wrong version', mutated((_, v) => v.setUint16(H_VERSION, 2, true), false), ErrorCode.UnsupportedVersion, UnsupportedBlobError],
   ['wrong checksum', mutated((_, v) => v.setUint32(H_CRC, v.getUint32(H_CRC, true) ^ 1, true), false), ErrorCode.BadChecksum, MalformedBlobError],
   ['bad magic', mutated((b) => { b[0] = 0x58; }), ErrorCode.BadMagic, MalformedBlobError],
-  ['reserved kind', mutated((_, v) => v.setUint8(H_KIND, 4)), ErrorCode.UnsupportedKind, UnsupportedBlobError],
+  ['reserved kind', mutated((_, v) => v.setUint8(H_KIND, 5)), ErrorCode.UnsupportedKind, UnsupportedBlobError],
   ['misaligned section', mutated((_, v) => v.setUint32(HEADER_BYTES + S_OFFSET, v.getUint32(HEADER_BYTES + S_OFFSET, true) + 4, true)), ErrorCode.BadSection, MalformedBlobError],
-  ['reserved section id', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 8, true)), ErrorCode.UnsupportedSection, UnsupportedBlobError],
+  ['reserved section id', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 9, true)), ErrorCode.UnsupportedSection, UnsupportedBlobError],
   ['zero weight', mutated((_, v) => v.setInt32(sec('Projection').offset, 0, true)), ErrorCode.BadWeight, MalformedBlobError],
   ['leaf class out of range', mutated((b) => { b[sec('Leaves').offset] = 3; }), ErrorCode.BadLeaf, MalformedBlobError],
   ['domain lo above hi', mutated((_, v) => v.setInt32(sec('Domain').offset, 70000, true)), ErrorCode.BadDomain, MalformedBlobError],
@@ -90,6 +94,11 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['dense: a shared-row flag misframes the next layer', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_FLAGS, 3, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
   ['dense: scratch too small', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 16, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
   ['dense: no layers', mutated((_, v) => v.setUint32(entry(SectionId.DenseLayers, mlp) + S_COUNT, 0, true), true, mlp), ErrorCode.BadSection, MalformedBlobError],
+  ['program: width 0', mutated((_, v) => v.setUint16(instr() + P_WIDTH, 0, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
+  ['program: a term reads past the registers written', mutated((_, v) => v.setUint32(instr() + INSTRUCTION_HEADER_BYTES + 4 * v.getUint16(instr() + P_BIAS_LIMBS, true) + PT_SOURCE, 2, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
+  ['program: a zero weight', mutated((_, v) => v.setUint32(instr() + INSTRUCTION_HEADER_BYTES + 4 * v.getUint16(instr() + P_BIAS_LIMBS, true) + PROGRAM_TERM_BYTES, 0, true), true, prog), ErrorCode.BadWeight, MalformedBlobError],
+  ['program: scratch below the register file', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 8, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
+  ['program: one instruction too many', mutated((_, v) => v.setUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, v.getUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, true) + 1, true), true, prog), ErrorCode.BadSection, MalformedBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 

@@ -70,6 +70,16 @@ test('DenseLayers tables match the D_* and L_* offsets', () => {
   assert.match(doc, new RegExp(`each a ${F.LAYER_HEADER_BYTES}-byte header`));
 });
 
+test('LimbProgram tables match the P_* and PT_* offsets', () => {
+  const offsets = (heading: string) => Object.fromEntries(tableAfter(heading).map((r) => [r[2], Number(r[0])]));
+  assert.deepEqual(offsets('### The LimbProgram payload'),
+    { width: F.P_WIDTH, flags: F.P_FLAGS, reserved: F.P_RESERVED, biasLimbs: F.P_BIAS_LIMBS, reserved2: F.P_RESERVED2, terms: F.P_TERMS });
+  assert.deepEqual(offsets("then the bias limbs, then each term's"),
+    { source: F.PT_SOURCE, sourceLimbs: F.PT_SOURCE_LIMBS, weightLimbs: F.PT_WEIGHT_LIMBS });
+  assert.match(doc, new RegExp(`Its ${F.INSTRUCTION_HEADER_BYTES}-byte header`));
+  assert.match(doc, new RegExp(`each term's ${F.PROGRAM_TERM_BYTES}-byte header`));
+});
+
 test('limits match', () => {
   for (const [name, value] of tableAfter('## Limits')) {
     assert.equal(Number(value), (F as unknown as Record<string, number>)[name], name);

@@ -11,7 +11,10 @@ import { referenceEvaluate } from '../host/engine/reference.js';
 import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
 import { walkInOrder } from '../host/construct/search.js';
-import { searchDepth, type DenseLayer, type DenseNetwork, type Network, type SearchNetwork, type TreeNetwork } from '../host/network.js';
+import {
+  searchDepth, type DenseLayer, type DenseNetwork, type Instruction, type Network, type ProgramNetwork,
+  type SearchNetwork, type TreeNetwork,
+} from '../host/network.js';
 import { Prng } from '../host/data/prng.js';
 import { buildFrom } from './helpers.js';
 
@@ -165,11 +168,54 @@ const arbDense = fc
     };
   });
 
+/** A random limb program: up to 12 instructions of 1–5 limbs, terms reading any run of
+ *  limbs already written (inputs included), weights and biases of random sign and length up
+ *  to 6 limbs, so products carry, borrow and truncate. (Values are checked exactly through
+ *  the built `sqrt` programs, test/sqrt.test.ts.) */
+const arbProgram = fc
+  .record({ dim: fc.integer({ min: 1, max: 5 }), count: fc.integer({ min: 1, max: 12 }), classes: fc.integer({ min: 1, max: 9 }), seed: fc.integer() })
+  .map(({ dim, count, classes, seed }): ProgramNetwork => {
+    const rng = new Prng(seed);
+    const big = (): bigint => {
+      const limbs = rng.below(6) + 1;
+      let v = 0n;
+      for (let k = 0; k < limbs; k++) v = (v << 32n) | BigInt(rng.u32());
+      v >>= BigInt(rng.below(32 * limbs));
+      if (rng.below(3) === 0) v = BigInt(rng.below(3)) - 1n; // −1, 0, 1
+      return rng.below(2) ? -v : v;
+    };
+    const instructions: Instruction[] = [];
+    let end = dim;
+    for (let i = 0; i < count; i++) {
+      const terms: Instruction['terms'] = [];
+      const k = rng.below(4) + 1;
+      while (terms.length < k) {
+        const sourceLimbs = rng.below(Math.min(end, 5)) + 1;
+        const weight = big();
+        if (weight !== 0n) terms.push({ source: rng.below(end - sourceLimbs + 1), sourceLimbs, weight });
+      }
+      const width = rng.below(5) + 1;
+      const bias = rng.below(3) === 0 ? 0n : BigInt.asIntN(32 * width, big());
+      instructions.push({ width, relu: rng.below(2) === 0, bias, terms });
+      end += width;
+    }
+    // Half the programs end in a class computed as x_0 − x_0 + c, so their outputs are in
+    // range and the counts of every instruction above are compared, not reset by an error.
+    if (rng.below(2)) instructions.push({ width: 1, relu: false, bias: BigInt(rng.below(classes)), terms: [{ source: 0, sourceLimbs: 1, weight: 1n }, { source: 0, sourceLimbs: 1, weight: -1n }] });
+    const lo = Int32Array.from({ length: dim }, () => -rng.below(2 ** 30));
+    return {
+      kind: 'program', dim, classes: Array.from({ length: classes }, (_, i) => `c${i}`),
+      quant: { mode: QuantMode.FracBits, param: 0 },
+      domain: { lo, hi: Int32Array.from(lo, (l) => l + 2 ** 31 - 1) },
+      instructions, maxDepth: 0, pairs: 0,
+    };
+  });
+
 test('engine and reference agree on random blobs and random inputs (outputs and counts)', () => {
   const counting = new Engine('counting');
   const release = new Engine('release');
   fc.assert(
-    fc.property(fc.oneof(arbNetwork, arbTree, arbDense), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
+    fc.property(fc.oneof(arbNetwork, arbTree, arbDense, arbProgram), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
       const blob = writeBlob(net as Network);
       const back = readBlob(blob).network;
       assert.equal(counting.load(blob), 0);

@@ -6,8 +6,9 @@ import type { Network } from '../network.js';
 import { buildSearch } from './search.js';
 import { buildTree } from './tree.js';
 import { buildInterp } from './interp.js';
+import { buildSqrt } from './sqrt.js';
 
-export const CONSTRUCTIONS = ['search', 'tree', 'interp'] as const;
+export const CONSTRUCTIONS = ['search', 'tree', 'interp', 'sqrt'] as const;
 export type Construction = (typeof CONSTRUCTIONS)[number];
 
 export interface BuildOptions {
@@ -31,6 +32,8 @@ export function buildNetwork(ds: Dataset, opts: BuildOptions = {}): Network {
   switch (opts.construction ?? 'search') {
     case 'search':
       return buildSearch(ds, xq, quant, domain, { seed: opts.seed });
+    case 'sqrt':
+      return buildSqrt(ds, xq, quant, domain, { seed: opts.seed }).network;
     case 'interp':
       return buildInterp(ds, xq, quant, domain, { seed: opts.seed });
     case 'tree':

@@ -4,7 +4,8 @@
 
 import { ErrorCode, I64_WORDS } from '../../assembly/format.js';
 import { leafWidth, treeFieldBytes } from '../format/writer.js';
-import type { DenseNetwork, Network, SearchNetwork, TreeNetwork } from '../network.js';
+import { registerLimbs, type DenseNetwork, type Network, type ProgramNetwork, type SearchNetwork, type TreeNetwork } from '../network.js';
+import { instructionBytes } from '../format/writer.js';
 
 export interface OpCounts {
   mul: number;
@@ -31,7 +32,8 @@ export function zeroCounts(): OpCounts {
 /** Evaluate the input at x[offset … offset + dim). */
 export function referenceEvaluate(net: Network, x: Int32Array, offset = 0): Evaluation {
   if (net.kind === 'search') return evaluateSearch(net, x, offset);
-  return net.kind === 'tree' ? evaluateTree(net, x, offset) : evaluateDense(net, x, offset);
+  if (net.kind === 'tree') return evaluateTree(net, x, offset);
+  return net.kind === 'dense' ? evaluateDense(net, x, offset) : evaluateProgram(net, x, offset);
 }
 
 function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Evaluation {
@@ -139,4 +141,51 @@ function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evalua
   }
   c.wordOps = I64_WORDS * (c.mul + c.add + c.cmp);
   return { output, counts: c };
+}
+
+/** The limb program over a register file of u32 limbs, each instruction computed exactly in
+ *  BigInt and reduced mod 2^(32·width), which is what the engine's limb arithmetic gives. */
+function evaluateProgram(net: ProgramNetwork, x: Int32Array, offset: number): Evaluation {
+  const c = zeroCounts();
+  const regs = new Uint32Array(registerLimbs(net));
+  for (let j = 0; j < net.dim; j++) {
+    const xj = x[offset + j];
+    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c, coordinate: j };
+    regs[j] = xj >>> 0;
+  }
+  const read = (at: number, limbs: number): bigint => {
+    let v = 0n;
+    for (let k = limbs - 1; k >= 0; k--) v = (v << 32n) | BigInt(regs[at + k]);
+    return BigInt.asIntN(32 * limbs, v);
+  };
+  const limbsOfValue = (v: bigint) => {
+    let l = 1;
+    while (BigInt.asIntN(32 * l, v) !== v) l++;
+    return l;
+  };
+  let end = net.dim;
+  for (const ins of net.instructions) {
+    let z = ins.bias;
+    let words = Math.max(ins.width, ins.bias === 0n ? 0 : limbsOfValue(ins.bias));
+    for (const t of ins.terms) {
+      z += read(t.source, t.sourceLimbs) * t.weight;
+      words = Math.max(words, t.sourceLimbs, limbsOfValue(t.weight));
+      if (t.weight !== 1n && t.weight !== -1n) c.mul++;
+    }
+    z = BigInt.asIntN(32 * ins.width, z);
+    if (ins.relu && z < 0n) z = 0n;
+    let u = BigInt.asUintN(32 * ins.width, z);
+    for (let k = 0; k < ins.width; k++, u >>= 32n) regs[end + k] = Number(u & 0xffffffffn);
+    const muls = ins.terms.filter((t) => t.weight !== 1n && t.weight !== -1n).length;
+    const adds = ins.terms.length - 1 + (ins.bias !== 0n ? 1 : 0);
+    c.add += adds;
+    if (ins.relu) c.cmp++;
+    c.wordOps += words * (muls + adds + (ins.relu ? 1 : 0));
+    c.loads += instructionBytes(ins.bias, ins.terms.map((t) => t.weight));
+    end += ins.width;
+  }
+  const last = net.instructions[net.instructions.length - 1];
+  const v = read(end - last.width, last.width);
+  if (v < 0n || v >= BigInt(net.classes.length)) return { output: -ErrorCode.OutputOutOfRange, counts: zeroCounts() };
+  return { output: Number(v), counts: c };
 }

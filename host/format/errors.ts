@@ -26,6 +26,7 @@ export const ERROR_MESSAGES: ReadonlyArray<readonly [ErrorCode, string]> = [
   [ErrorCode.KeyRange, 'keys can exceed ±(2^53 − 1) over the declared domain'],
   [ErrorCode.BadNode, 'a tree node names a missing coordinate or breaks the preorder of forward links'],
   [ErrorCode.BadLayer, 'a dense layer header, the output mode or the scratch size is inconsistent'],
+  [ErrorCode.BadInstruction, 'a limb-program instruction is malformed or reads a register not yet written'],
   [ErrorCode.NotValidated, 'no validated blob loaded'],
   [ErrorCode.OutOfMemory, 'region outside the engine memory'],
   [ErrorCode.InputOutOfDomain, 'input outside the declared domain'],

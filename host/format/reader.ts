@@ -12,9 +12,11 @@ import {
   SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
   T_THRESHOLD, T_BELOW, T_ABOVE, DENSE_SECTIONS, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT,
   D_RESERVED, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES,
-  LayerFlag, DenseOutput,
+  LayerFlag, DenseOutput, PROGRAM_SECTIONS, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS,
+  P_RESERVED, P_BIAS_LIMBS, P_RESERVED2, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
 } from '../../assembly/format.js';
-import type { DenseLayer, DenseNetwork, Network, SearchNetwork, TreeNetwork } from '../network.js';
+import type { DenseLayer, DenseNetwork, Instruction, Network, ProgramNetwork, SearchNetwork, TreeNetwork } from '../network.js';
 import { searchDepth } from '../network.js';
 import { crc32 } from './crc32.js';
 import { BlobError, type BlobErrorDetail } from './errors.js';
@@ -102,7 +104,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     infos.push(info);
     prevEnd = offset + bytes;
   }
-  const expected = kind === NodeKind.Search ? SEARCH_SECTIONS : kind === NodeKind.Tree ? TREE_SECTIONS : DENSE_SECTIONS;
+  const expected = [0, SEARCH_SECTIONS, TREE_SECTIONS, DENSE_SECTIONS, PROGRAM_SECTIONS][kind];
   for (const info of infos) {
     if (!(expected & (1 << info.id))) fail(ErrorCode.BadSection, { value: info.id, what: `section ${info.name} in a ${NodeKind[kind]} blob` });
   }
@@ -158,7 +160,8 @@ export function readBlob(blob: Uint8Array): ReadResult {
     maxDepth,
     pairs: u32(H_PAIRS),
   };
-  const network = kind === NodeKind.Search ? readSearch(common) : kind === NodeKind.Tree ? readTree(common) : readDense(common);
+  const network = kind === NodeKind.Search ? readSearch(common) : kind === NodeKind.Tree ? readTree(common)
+    : kind === NodeKind.Dense ? readDense(common) : readProgram(common);
   return { network, sections: infos, bytes: len };
 
   type Common = Omit<SearchNetwork, 'kind' | 'projection' | 'separators' | 'leaves'>;
@@ -243,6 +246,70 @@ export function readBlob(blob: Uint8Array): ReadResult {
     if (inputs !== want) fail(ErrorCode.BadLayer, { value: inputs, limit: want, what: 'outputs of the last layer' });
     if (scratch < 16 * widest) fail(ErrorCode.BadLayer, { offset: H_SCRATCH_BYTES, value: scratch, limit: 16 * widest, what: 'scratch bytes for two i64 buffers of the widest layer' });
     return { kind: 'dense', ...common, layers, output: output === DenseOutput.Argmax ? 'argmax' : 'scalar' };
+  }
+
+  /** A signed integer of `limbs` u32 limbs at `at`. */
+  function limbsAt(at: number, limbs: number): bigint {
+    let x = 0n;
+    for (let k = limbs - 1; k >= 0; k--) x = (x << 32n) | BigInt(u32(at + 4 * k));
+    return BigInt.asIntN(32 * limbs, x);
+  }
+
+  /** The engine's `minimal` (assembly/validate.ts): non-zero, no redundant top limb. */
+  function minimal(at: number, limbs: number): boolean {
+    const top = u32(at + 4 * (limbs - 1));
+    if (limbs === 1) return top !== 0;
+    const below = u32(at + 4 * (limbs - 2)) >>> 31;
+    return !(top === 0 && below === 0) && !(top === 0xffffffff && below === 1);
+  }
+
+  // The engine's framing of instructions (assembly/validate.ts, validateProgram), check for check.
+  function readProgram(common: Common): ProgramNetwork {
+    const ps = sec(SectionId.LimbProgram);
+    const count = ps.count;
+    if (ps.elemBytes !== 0 || count === 0 || count > MAX_INSTRUCTIONS) shapeError(SectionId.LimbProgram);
+    const base = ps.offset;
+    let at = 0;
+    let end = d;
+    const instructions: Instruction[] = [];
+    for (let i = 0; i < count; i++) {
+      if (INSTRUCTION_HEADER_BYTES > ps.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, what: `instruction ${i} header` });
+      const h = base + at;
+      const width = u16(h + P_WIDTH);
+      const flags = u8(h + P_FLAGS);
+      const biasLimbs = u16(h + P_BIAS_LIMBS);
+      const terms = u32(h + P_TERMS);
+      if (width === 0 || width > MAX_LIMBS || flags > 1 || u8(h + P_RESERVED) !== 0 || u16(h + P_RESERVED2) !== 0
+        || biasLimbs > width || terms === 0 || terms > MAX_TERMS) {
+        fail(ErrorCode.BadInstruction, { offset: h, value: width, what: `instruction ${i} header (width, flags ${flags}, bias limbs ${biasLimbs}, terms ${terms})` });
+      }
+      at += INSTRUCTION_HEADER_BYTES;
+      if (4 * biasLimbs > ps.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, what: `instruction ${i} bias` });
+      if (biasLimbs > 0 && !minimal(base + at, biasLimbs)) fail(ErrorCode.BadWeight, { offset: base + at, what: `instruction ${i} bias (zero or not minimal)` });
+      const bias = biasLimbs > 0 ? limbsAt(base + at, biasLimbs) : 0n;
+      at += 4 * biasLimbs;
+      const list: Instruction['terms'] = [];
+      for (let t = 0; t < terms; t++) {
+        if (PROGRAM_TERM_BYTES > ps.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, what: `instruction ${i} term ${t}` });
+        const th = base + at;
+        const source = u32(th + PT_SOURCE);
+        const sourceLimbs = u16(th + PT_SOURCE_LIMBS);
+        const weightLimbs = u16(th + PT_WEIGHT_LIMBS);
+        if (sourceLimbs === 0 || sourceLimbs > MAX_LIMBS || weightLimbs === 0 || weightLimbs > MAX_LIMBS || source + sourceLimbs > end) {
+          fail(ErrorCode.BadInstruction, { offset: th, value: source, limit: end, what: `instruction ${i} term ${t} (source limbs ${sourceLimbs}, weight limbs ${weightLimbs})` });
+        }
+        at += PROGRAM_TERM_BYTES;
+        if (4 * weightLimbs > ps.bytes - at) fail(ErrorCode.BadSection, { offset: base + at, what: `instruction ${i} term ${t} weight` });
+        if (!minimal(base + at, weightLimbs)) fail(ErrorCode.BadWeight, { offset: base + at, what: `instruction ${i} term ${t} weight (zero or not minimal)` });
+        list.push({ source, sourceLimbs, weight: limbsAt(base + at, weightLimbs) });
+        at += 4 * weightLimbs;
+      }
+      instructions.push({ width, relu: flags === 1, bias, terms: list });
+      end += width;
+    }
+    if (at !== ps.bytes) fail(ErrorCode.BadSection, { offset: base + at, value: ps.bytes - at, what: 'bytes after the last instruction' });
+    if (scratch < 4 * end) fail(ErrorCode.BadInstruction, { offset: H_SCRATCH_BYTES, value: scratch, limit: 4 * end, what: 'scratch bytes for the register file' });
+    return { kind: 'program', ...common, instructions };
   }
 
   // The engine's preorder walk (assembly/validate.ts), check for check.

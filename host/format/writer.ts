@@ -8,10 +8,15 @@ import {
   S_BYTES, S_COUNT, SECTION_ALIGN, NodeKind, SectionId, MAX_CLASSES, MAX_INPUT_DIM,
   MAX_KEY_MAGNITUDE, MAX_DEPTH, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, MAX_DENSE_LAYERS,
   MAX_DENSE_WIDTH, MAX_SCRATCH_BYTES, D_OUTPUT, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS,
-  LAYER_HEADER_BYTES, LayerFlag, DenseOutput,
+  LAYER_HEADER_BYTES, LayerFlag, DenseOutput, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS,
+  P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS, PT_WEIGHT_LIMBS,
+  PROGRAM_TERM_BYTES,
 } from '../../assembly/format.js';
 import type { Domain } from '../data/quantize.js';
-import { denseScratchBytes, type DenseNetwork, type Network, type SearchNetwork, type TreeNetwork } from '../network.js';
+import {
+  denseScratchBytes, limbsOf, registerLimbs, type DenseNetwork, type Network, type ProgramNetwork,
+  type SearchNetwork, type TreeNetwork,
+} from '../network.js';
 import { crc32 } from './crc32.js';
 import { readBlob } from './reader.js';
 import { FieldRangeError } from './errors.js';
@@ -161,6 +166,47 @@ function denseSections(net: DenseNetwork): Section[] {
   return [{ id: SectionId.DenseLayers, elemBytes: 0, count: net.layers.length, payload }];
 }
 
+/** The bytes of one instruction (docs/FORMAT.md): what the engine reads to run it. */
+export function instructionBytes(bias: bigint, weights: bigint[]): number {
+  return INSTRUCTION_HEADER_BYTES + 4 * limbsOf(bias) + weights.reduce((s, w) => s + PROGRAM_TERM_BYTES + 4 * limbsOf(w), 0);
+}
+
+function putLimbs(v: DataView, at: number, x: bigint, limbs: number): void {
+  let u = BigInt.asUintN(32 * limbs, x);
+  for (let k = 0; k < limbs; k++, u >>= 32n) v.setUint32(at + 4 * k, Number(u & 0xffffffffn), true);
+}
+
+function programSections(net: ProgramNetwork): Section[] {
+  check('instruction count', net.instructions.length, 1, MAX_INSTRUCTIONS);
+  const sizes = net.instructions.map((i) => instructionBytes(i.bias, i.terms.map((t) => t.weight)));
+  const payload = new Uint8Array(check('program size', sizes.reduce((a, b) => a + b, 0), 0, U32_MAX));
+  const v = new DataView(payload.buffer);
+  let at = 0;
+  let end = net.dim;
+  net.instructions.forEach((ins, i) => {
+    const biasLimbs = limbsOf(ins.bias);
+    v.setUint16(at + P_WIDTH, check(`instruction ${i} width`, ins.width, Math.max(1, biasLimbs), MAX_LIMBS), true);
+    v.setUint8(at + P_FLAGS, ins.relu ? 1 : 0);
+    v.setUint16(at + P_BIAS_LIMBS, biasLimbs, true);
+    v.setUint32(at + P_TERMS, check(`instruction ${i} terms`, ins.terms.length, 1, MAX_TERMS), true);
+    at += INSTRUCTION_HEADER_BYTES;
+    putLimbs(v, at, ins.bias, biasLimbs);
+    at += 4 * biasLimbs;
+    for (const t of ins.terms) {
+      const wl = check(`instruction ${i} weight limbs (no zero weights)`, limbsOf(t.weight), 1, MAX_LIMBS);
+      check(`instruction ${i} source`, t.source + t.sourceLimbs, t.sourceLimbs, end);
+      v.setUint32(at + PT_SOURCE, t.source, true);
+      v.setUint16(at + PT_SOURCE_LIMBS, check(`instruction ${i} source limbs`, t.sourceLimbs, 1, MAX_LIMBS), true);
+      v.setUint16(at + PT_WEIGHT_LIMBS, wl, true);
+      at += PROGRAM_TERM_BYTES;
+      putLimbs(v, at, t.weight, wl);
+      at += 4 * wl;
+    }
+    end += ins.width;
+  });
+  return [{ id: SectionId.LimbProgram, elemBytes: 0, count: net.instructions.length, payload }];
+}
+
 const align = (x: number) => Math.ceil(x / SECTION_ALIGN) * SECTION_ALIGN;
 
 /** Pack a network into a .cnb blob. */
@@ -170,7 +216,8 @@ export function writeBlob(net: Network): Uint8Array {
   const sections = [
     domainSection(net.domain),
     labelsSection(net.classes),
-    ...(net.kind === 'search' ? searchSections(net) : net.kind === 'tree' ? treeSections(net) : denseSections(net)),
+    ...(net.kind === 'search' ? searchSections(net) : net.kind === 'tree' ? treeSections(net)
+      : net.kind === 'dense' ? denseSections(net) : programSections(net)),
   ];
   let at = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
   const offsets = sections.map((s) => {
@@ -186,13 +233,14 @@ export function writeBlob(net: Network): Uint8Array {
   v.setUint16(H_VERSION, FORMAT_VERSION, true);
   v.setUint16(H_HEADER_BYTES, HEADER_BYTES, true);
   v.setUint32(H_BLOB_BYTES, total, true);
-  v.setUint8(H_KIND, net.kind === 'search' ? NodeKind.Search : net.kind === 'tree' ? NodeKind.Tree : NodeKind.Dense);
+  v.setUint8(H_KIND, { search: NodeKind.Search, tree: NodeKind.Tree, dense: NodeKind.Dense, program: NodeKind.LimbProgram }[net.kind]);
   v.setUint8(H_QUANT_MODE, net.quant.mode);
   v.setUint16(H_SECTION_COUNT, sections.length, true);
   v.setUint32(H_INPUT_DIM, net.dim, true);
   v.setUint32(H_CLASS_COUNT, net.classes.length, true);
   v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, MAX_DEPTH), true);
-  v.setUint32(H_SCRATCH_BYTES, net.kind === 'dense' ? check('scratch bytes', denseScratchBytes(net), 0, MAX_SCRATCH_BYTES) : 0, true);
+  const scratch = net.kind === 'dense' ? denseScratchBytes(net) : net.kind === 'program' ? 4 * registerLimbs(net) : 0;
+  v.setUint32(H_SCRATCH_BYTES, check('scratch bytes', scratch, 0, MAX_SCRATCH_BYTES), true);
   v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, 0, 0x7fffffff), true);
   v.setUint32(H_PAIRS, check('pairs', net.pairs, 0, U32_MAX), true);
   sections.forEach((s, i) => {

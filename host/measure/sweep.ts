@@ -20,7 +20,7 @@ export const SAMPLE_SIZE = 4096;
 export const SAMPLE_SEED = 20261123;
 /** Largest n each construction is swept to: O(n) ops per input make `interp` too costly
  *  (in the engine and to verify) past 2^16. */
-export const SWEEP_LIMIT: Record<Construction, number> = { search: 1 << 20, tree: 1 << 20, interp: 1 << 16 };
+export const SWEEP_LIMIT: Record<Construction, number> = { search: 1 << 20, tree: 1 << 20, interp: 1 << 16, sqrt: 1 << 16 };
 /** Line-alternating rows (every point checked) up to this n. */
 export const LINE_ALTERNATING_UP_TO = 1 << 12;
 export const SWEEP_D = 16;

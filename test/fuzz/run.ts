@@ -23,6 +23,7 @@ export const FUZZ_BASES: [string, Construction][] = [
   ['synthetic:n=60,d=3,labels=3,seed=3', 'tree'], // 16-byte nodes
   ['line-alternating:n=40', 'tree'], //              8-byte nodes
   ['synthetic:n=12,d=3,labels=3,seed=4', 'interp'], //  dense, scalar class
+  ['synthetic:n=6,d=2,labels=3,seed=5', 'sqrt'], //     limb program
 ];
 
 export interface FuzzFailure {
@@ -84,9 +85,9 @@ export function fuzz(seed: number, count: number, onProgress?: (done: number) =>
           const t = engine.touched();
           if (out !== ref.output || JSON.stringify(c) !== JSON.stringify(ref.counts)) fail('engine and reference differ');
           if (out >= 0 && (t.low < 0 || t.high >= blob.length)) fail(`read outside the blob: [${t.low}, ${t.high}] of ${blob.length}`);
-          // Branch tests are bounded by the header depth; a dense network branches on nothing
-          // (its cmp are ReLUs and the argmax, the same for every input).
-          if (net.kind !== 'dense' && c.cmp > net.maxDepth) fail(`${c.cmp} comparisons exceed the header depth ${net.maxDepth}`);
+          // Branch tests are bounded by the header depth. A dense network branches on nothing,
+          // nor does a limb program (their cmp are ReLUs and argmaxes, alike for every input).
+          if ((net.kind === 'search' || net.kind === 'tree') && c.cmp > net.maxDepth) fail(`${c.cmp} comparisons exceed the header depth ${net.maxDepth}`);
         } catch (e) {
           fail(`engine trapped in evaluate: ${(e as Error).message}`);
         }
