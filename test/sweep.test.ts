@@ -20,11 +20,11 @@ test('logSlope is the least-squares slope on log axes', () => {
 
 test('sweep --json --plot: shape, verification, slopes, ratios, line-alternating bound', () => {
   const plot = join(mkdtempSync(join(tmpdir(), 'condnet-sweep-')), 'sweep.svg');
-  const r = spawnSync(process.execPath, [CLI, 'sweep', '--constructions', 'search,tree,interp', '--n-max', '2048', '--json', '--plot', plot], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [CLI, 'sweep', '--constructions', 'search,tree,interp,sqrt', '--n-max', '2048', '--json', '--plot', plot], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   const report = JSON.parse(r.stdout);
-  assert.deepEqual(Object.keys(report.constructions), ['search', 'tree', 'interp']);
+  assert.deepEqual(Object.keys(report.constructions), ['search', 'tree', 'interp', 'sqrt']);
   for (const [name, e] of Object.entries<{ rows: any[]; slope: { max: number; mean: number }; lineAlternating: any[] }>(report.constructions)) {
     assert.deepEqual(e.rows.map((row) => row.n), [64, 128, 256, 512, 1024, 2048], name);
     for (const row of e.rows) {
@@ -41,9 +41,14 @@ test('sweep --json --plot: shape, verification, slopes, ratios, line-alternating
   assert.ok(slope('search') < 0.2, `search ${slope('search')}`);
   assert.ok(slope('tree') < 0.2, `tree ${slope('tree')}`);
   assert.ok(slope('interp') >= 0.9 && slope('interp') <= 1.1, `interp ${slope('interp')}`);
+  assert.ok(slope('sqrt') >= 0.4 && slope('sqrt') <= 0.65, `sqrt ${slope('sqrt')}`);
+  // sqrt's operations are multi-limb: its wordOps outgrow its ops.
+  const last = (c: string) => report.constructions[c].rows.at(-1);
+  assert.ok(last('sqrt').wordOps.max > 2 * last('sqrt').ops.total.max);
   assert.deepEqual(report.ratios['interp/search'].map((x: { n: number }) => x.n), [64, 128, 256, 512, 1024, 2048]);
   assert.ok(report.ratios['interp/search'].every((x: { ops: number }) => x.ops > 1));
   const svg = readFileSync(plot, 'utf8');
   assert.match(svg, /^<svg/);
-  for (const s of ['search', 'tree', 'interp', 'log₂ n', '√n']) assert.ok(svg.includes(s), s);
+  for (const s of ['search', 'tree', 'interp', 'sqrt', 'log₂ n', '√n']) assert.ok(svg.includes(s), s);
+  assert.deepEqual(Object.keys(report.ratios), ['interp/search', 'sqrt/search']);
 });
