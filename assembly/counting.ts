@@ -6,16 +6,17 @@ import * as counters from "./counters";
 
 export enum Counter { Mul = 0, Add = 1, Cmp = 2, WordOps = 3, Loads = 4, LowAddr = 5, HighAddr = 6 }
 
-/** Counter `which` (Counter) of the last evaluated input. */
-export function counter(which: i32): u32 {
+/** Counter `which` (Counter) of the last evaluated input, as an f64: exact below 2^53, and a
+ *  plain number for JavaScript (a u32 would wrap, an i64 would arrive as a BigInt). */
+export function counter(which: i32): f64 {
   switch (which) {
-    case Counter.Mul: return counters.mul;
-    case Counter.Add: return counters.add;
-    case Counter.Cmp: return counters.cmp;
-    case Counter.WordOps: return counters.wordOps;
-    case Counter.Loads: return counters.loads;
-    case Counter.LowAddr: return <u32>counters.lowAddr;
-    case Counter.HighAddr: return <u32>counters.highAddr;
+    case Counter.Mul: return <f64>counters.mul;
+    case Counter.Add: return <f64>counters.add;
+    case Counter.Cmp: return <f64>counters.cmp;
+    case Counter.WordOps: return <f64>counters.wordOps;
+    case Counter.Loads: return <f64>counters.loads;
+    case Counter.LowAddr: return <f64>counters.lowAddr;
+    case Counter.HighAddr: return <f64>counters.highAddr;
   }
   return 0;
 }

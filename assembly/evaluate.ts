@@ -10,7 +10,7 @@ import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
   valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
-  leafBytes, treeNodes, treeNodeCount, treeFieldBytes, inMemory, DENSE_LAYER, LAYER_ENTRY,
+  leafBytes, treeNodes, treeNodeCount, treeFieldBytes, callerRegion, DENSE_LAYER, LAYER_ENTRY,
   denseLayerCount, denseOutput, classCount, scratch, scratchHalf, program, instructionCount,
 } from "./model";
 
@@ -24,7 +24,7 @@ import {
 /** Class of the input of inputDim i32 at `input`, or −ErrorCode. */
 export function evaluate(input: usize): i32 {
   if (!valid) return -ErrorCode.NotValidated;
-  if (!inMemory(input, <u64>inputDim << 2)) return -ErrorCode.OutOfMemory;
+  if (!callerRegion(input, <u64>inputDim << 2)) return -ErrorCode.OutOfMemory;
   return evaluateTrusted(input);
 }
 
@@ -32,7 +32,7 @@ export function evaluate(input: usize): i32 {
  *  negative code met; every output slot is written either way. */
 export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   if (!valid) return -ErrorCode.NotValidated;
-  if (!inMemory(input, <u64>count * (<u64>inputDim << 2)) || !inMemory(out, <u64>count << 2)) {
+  if (!callerRegion(input, <u64>count * (<u64>inputDim << 2)) || !callerRegion(out, <u64>count << 2)) {
     return -ErrorCode.OutOfMemory;
   }
   let first: i32 = 0;

@@ -28,10 +28,13 @@ export const DENSE_LAYER: usize = memory.data(MAX_DENSE_LAYERS * <i32>LAYER_ENTR
 export let denseLayerCount: u32 = 0;
 export let denseOutput: u32 = 0; // DenseOutput
 export let classCount: u32 = 0;
-export let scratch: usize = 0; //   two buffers of scratchHalf bytes for i64 activations
+export let scratch: usize = 0; //   where evaluation writes: two dense buffers or the registers
+export let scratchEnd: usize = 0;
 export let scratchHalf: usize = 0;
 
 export function setCommon(d: usize, dom: usize, stride: usize): void {
+  scratch = 0;
+  scratchEnd = 0;
   inputDim = d;
   domain = dom;
   domainStride = stride;
@@ -60,6 +63,7 @@ export function setDense(layers: u32, output: u32, classes: u32, at: usize, half
   denseOutput = output;
   classCount = classes;
   scratch = at;
+  scratchEnd = at + 2 * half;
   scratchHalf = half;
   kind = NodeKind.Dense;
   valid = true;
@@ -69,11 +73,12 @@ export function setDense(layers: u32, output: u32, classes: u32, at: usize, half
 export let program: usize = 0; //      address of the first instruction
 export let instructionCount: u32 = 0;
 
-export function setProgram(at: usize, count: u32, classes: u32, regs: usize): void {
+export function setProgram(at: usize, count: u32, classes: u32, regs: usize, limbs: usize): void {
   program = at;
   instructionCount = count;
   classCount = classes;
   scratch = regs;
+  scratchEnd = regs + limbs * 4;
   kind = NodeKind.LimbProgram;
   valid = true;
 }
@@ -86,6 +91,13 @@ export function invalidate(): void {
 // @ts-ignore: decorator
 @inline export function memoryBytes(): u64 {
   return <u64>memory.size() << 16;
+}
+
+/** May the caller's region [ptr, ptr + len) be read or written by a call? It must lie in
+ *  memory and outside the scratch evaluation writes, which would clobber it mid-call. */
+// @ts-ignore: decorator
+@inline export function callerRegion(ptr: usize, len: u64): bool {
+  return inMemory(ptr, len) && (len == 0 || <u64>ptr >= <u64>scratchEnd || <u64>ptr + len <= <u64>scratch);
 }
 
 /** Is [ptr, ptr + len) inside linear memory? Lengths compared, never end pointers. */

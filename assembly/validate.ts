@@ -307,7 +307,7 @@ function validateProgram(ptr: usize, len: u32, d: u32, classes: u32): i32 {
   if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < end << 2) return ErrorCode.BadInstruction;
   const regs = (ptr + len + 7) & ~7;
   if (!inMemory(regs, end << 2)) return ErrorCode.OutOfMemory;
-  setProgram(base, count, classes, regs);
+  setProgram(base, count, classes, regs, <usize>end);
   return ErrorCode.Ok;
 }
 

@@ -128,6 +128,15 @@ test('the CLI names the problem in one line and exits non-zero', () => {
   }
 });
 
+test('evaluate refuses an input inside the scratch it would overwrite', () => {
+  const engine = new Engine('counting');
+  assert.equal(engine.load(mlp.blob), ErrorCode.Ok);
+  const { scratch, inputs } = engine.layout();
+  assert.equal(engine.evaluateRaw(scratch), -ErrorCode.OutOfMemory);
+  assert.equal(engine.evaluateRaw(inputs - 4), -ErrorCode.OutOfMemory); // its last bytes reach in
+  assert.equal(engine.evaluate(Int32Array.of(3, 1)), 0); // placed past the scratch: fine
+});
+
 test('validate refuses a region outside engine memory instead of trapping', () => {
   const engine = new Engine('release');
   assert.equal(engine.validateRaw(0xfffffff0, 64), ErrorCode.OutOfMemory);

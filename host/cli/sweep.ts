@@ -27,7 +27,7 @@ export function registerSweep(program: Command): void {
       for (const c of names) {
         if (!(CONSTRUCTIONS as readonly string[]).includes(c)) throw new CliError(`unknown construction "${c}" (choose from ${CONSTRUCTIONS.join(', ')})`, 2);
       }
-      if (flags.nMax < 64) throw new CliError('--n-max must be at least 64', 2);
+      if (flags.nMax < 64 || (flags.nMax & (flags.nMax - 1)) !== 0) throw new CliError(`--n-max must be a power of two from 64, got ${flags.nMax}`, 2);
       const p = progress(flags.json);
       let step = p.step('sweep', 1);
       const report = sweep({

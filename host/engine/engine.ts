@@ -93,6 +93,16 @@ export class Engine {
     return this.ex.validate(ptr, len);
   }
 
+  /** Raw evaluate() of whatever lies at `ptr` (for tests of the API's own guards). */
+  evaluateRaw(ptr: number): number {
+    return this.ex.evaluate(ptr);
+  }
+
+  /** Where the blob, the scratch it declares, and the inputs sit in linear memory. */
+  layout(): { blob: number; scratch: number; inputs: number } {
+    return { blob: this.blobAt, scratch: align8(this.blobAt + this.blobLen), inputs: this.inputAt };
+  }
+
   private get inputAt(): number {
     return align8(this.blobAt + this.blobLen) + align8(this.scratch);
   }
@@ -133,6 +143,6 @@ export class Engine {
   touched(): { low: number; high: number } {
     const c = this.ex.counter;
     if (!c) throw new Error('touched() needs the counting engine');
-    return { low: (c(Counter.LowAddr) >>> 0) - this.blobAt, high: (c(Counter.HighAddr) >>> 0) - this.blobAt };
+    return { low: c(Counter.LowAddr) - this.blobAt, high: c(Counter.HighAddr) - this.blobAt };
   }
 }

@@ -10,7 +10,7 @@ import {
   MAX_DENSE_WIDTH, MAX_SCRATCH_BYTES, D_OUTPUT, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS,
   LAYER_HEADER_BYTES, LayerFlag, DenseOutput, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS,
   P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS, PT_WEIGHT_LIMBS,
-  PROGRAM_TERM_BYTES,
+  PROGRAM_TERM_BYTES, QuantMode, MAX_FRAC_BITS,
 } from '../../assembly/format.js';
 import type { Domain } from '../data/quantize.js';
 import {
@@ -241,7 +241,8 @@ export function writeBlob(net: Network): Uint8Array {
   v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, MAX_DEPTH), true);
   const scratch = net.kind === 'dense' ? denseScratchBytes(net) : net.kind === 'program' ? 4 * registerLimbs(net) : 0;
   v.setUint32(H_SCRATCH_BYTES, check('scratch bytes', scratch, 0, MAX_SCRATCH_BYTES), true);
-  v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, 0, 0x7fffffff), true);
+  v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, net.quant.mode === QuantMode.Scale ? 1 : 0,
+    net.quant.mode === QuantMode.Scale ? 0x7fffffff : MAX_FRAC_BITS), true);
   v.setUint32(H_PAIRS, check('pairs', net.pairs, 0, U32_MAX), true);
   sections.forEach((s, i) => {
     const e = HEADER_BYTES + SECTION_ENTRY_BYTES * i;

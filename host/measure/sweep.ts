@@ -103,6 +103,8 @@ function measureRow(ds: Dataset, construction: Construction, engine: Engine): Sw
     total[i] = c.mul + c.add + c.cmp;
     words[i] = c.wordOps;
   });
+  // A memorizer that misses a pair is a bug, not a data point: stop the sweep.
+  if (correct !== k) throw new Error(`${construction} on ${ds.name}: ${correct} of ${k} checked pairs reproduced`);
   const w = stats(words);
   return {
     n: ds.n,
