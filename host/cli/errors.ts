@@ -2,6 +2,7 @@
 
 import { DataError, DatasetError } from '../data/errors.js';
 import { BlobError, FieldRangeError } from '../format/errors.js';
+import { NetworkImportError } from '../import/float-network.js';
 
 /** A usage or state problem the user can fix (bad option value, missing file). */
 export class CliError extends Error {
@@ -14,7 +15,7 @@ export class CliError extends Error {
 export function reportError(e: unknown): number {
   const err = e instanceof Error ? e : new Error(String(e));
   const known = err instanceof CliError || err instanceof DataError || err instanceof DatasetError
-    || err instanceof BlobError || err instanceof FieldRangeError;
+    || err instanceof BlobError || err instanceof FieldRangeError || err instanceof NetworkImportError;
   const prefix = err instanceof BlobError ? 'invalid model: ' : '';
   process.stderr.write(`condnet: ${prefix}${err.message}\n`);
   if (process.env.CONDNET_DEBUG && err.stack) process.stderr.write(err.stack + '\n');

@@ -7,6 +7,7 @@ import { registerDemo } from './demo.js';
 import { reportError } from './errors.js';
 import { registerEval } from './eval.js';
 import { registerMeasure } from './measure.js';
+import { registerPack } from './pack.js';
 import { registerSweep } from './sweep.js';
 import { registerVerify } from './verify.js';
 
@@ -28,6 +29,7 @@ registerEval(program);
 registerMeasure(program);
 registerDemo(program);
 registerSweep(program);
+registerPack(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {
