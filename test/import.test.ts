@@ -16,6 +16,10 @@ import { writeBlob } from '../host/format/writer.js';
 import { loadFloatNetwork } from '../host/import/load.js';
 import { floatClassify } from '../host/import/float-network.js';
 import { quantizeNetwork } from '../host/import/quantize-network.js';
+import onnxProto from 'onnx-proto';
+import type { onnx as Onnx } from 'onnx-proto';
+
+const { onnx } = onnxProto;
 
 const dir = mkdtempSync(join(tmpdir(), 'condnet-import-'));
 const CLI = new URL('../host/cli/main.js', import.meta.url).pathname;
@@ -61,12 +65,45 @@ function writeTfjs(name: string, layers: object[] = [
   return file;
 }
 
-test('condnet JSON and the tfjs layers format import the same weights to the same network', () => {
+/** The same network in ONNX: Gemm (transB = 1, weights as rows) + Relu, then MatMul + Add
+ *  (weights [inputs, outputs]) + Softmax, encoded with onnx-proto. */
+function writeOnnx(name: string, extra: Onnx.INodeProto[] = []): string {
+  const tensor = (tname: string, dims: number[], values: number[]) => ({ name: tname, dims, dataType: 1, floatData: values });
+  const model = onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'mlp',
+      node: [
+        { opType: 'Gemm', input: ['x', 'W1', 'B1'], output: ['h'], attribute: [{ name: 'transB', i: 1, type: onnx.AttributeProto.AttributeType.INT }] },
+        { opType: 'Relu', input: ['h'], output: ['r'] },
+        ...extra,
+        { opType: 'MatMul', input: ['r', 'W2'], output: ['m'] },
+        { opType: 'Add', input: ['m', 'B2'], output: ['z'] },
+        { opType: 'Softmax', input: ['z'], output: ['y'] },
+      ],
+      initializer: [
+        tensor('W1', [4, 3], W1.flat()), tensor('B1', [4], B1),
+        tensor('W2', [4, 2], W2[0].flatMap((_, i) => W2.map((row) => row[i]))), tensor('B2', [2], B2),
+      ],
+      input: [{ name: 'x', type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }, { dimValue: 3 }] } } } }],
+      output: [{ name: 'y' }],
+    },
+  });
+  const file = join(dir, `${name}.onnx`);
+  writeFileSync(file, onnx.ModelProto.encode(model).finish());
+  return file;
+}
+
+test('condnet JSON, the tfjs layers format and ONNX import the same weights to the same network', () => {
   const a = loadFloatNetwork(writeJson('net.json'));
   const b = loadFloatNetwork(writeTfjs('model'));
-  assert.equal(a.inputDim, 3);
-  assert.equal(b.inputDim, 3);
+  const c = loadFloatNetwork(writeOnnx('model'));
+  for (const n of [a, b, c]) assert.equal(n.inputDim, 3);
   assert.deepEqual(a.layers, b.layers); // the weights are exact in float32 by choice
+  assert.deepEqual(c.layers, b.layers);
+  assert.throws(() => loadFloatNetwork(writeOnnx('conv', [{ opType: 'Conv', input: ['r', 'K'], output: ['r2'] }])),
+    /conv\.onnx: node 2 \(Conv\) is not supported/);
 });
 
 test('unsupported layers and activations are refused by name', () => {
@@ -126,4 +163,15 @@ test('condnet pack writes a dense blob that verifies and reports changed predict
   const bad = spawnSync(process.execPath, [CLI, 'pack', writeTfjs('c2', [{ class_name: 'LSTM', config: { name: 'lstm', batch_input_shape: [null, 3] } }]), '-o', join(dir, 'never.cnb')], { encoding: 'utf8' });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /^condnet: .*c2\.json: layer 0 \(LSTM\) is not supported/);
+});
+
+test('the demonstration network (tfjs fixture) imports and quantizes with few changed classes', () => {
+  const file = new URL('../../test/fixtures/mnist-mlp/model.json', import.meta.url).pathname;
+  const net = loadFloatNetwork(file);
+  assert.deepEqual(net.layers.map((l) => [l.inputs, l.outputs, l.relu]), [[784, 64, true], [64, 32, true], [32, 10, false]]);
+  const r = spawnSync(process.execPath, [CLI, 'pack', file, '--dataset', 'mnist:10000', '-o', join(dir, 'mlp.cnb'), '--json'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const s = JSON.parse(r.stdout);
+  assert.deepEqual(s.shifts, [8, 7, 7]);
+  assert.ok(s.changedPredictions <= 20, `${s.changedPredictions} of 10,000 classes changed by 8-bit quantization`);
 });
