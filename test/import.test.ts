@@ -175,3 +175,25 @@ test('the demonstration network (tfjs fixture) imports and quantizes with few ch
   assert.deepEqual(s.shifts, [8, 7, 7]);
   assert.ok(s.changedPredictions <= 20, `${s.changedPredictions} of 10,000 classes changed by 8-bit quantization`);
 });
+
+test("verify --against compares with a network's outputs, not the labels", () => {
+  const csv = join(dir, 'against.csv');
+  let text = 'a,b,c,label\n';
+  for (let i = 0; i < 90; i++) text += `${((i * 7) % 97) / 97},${((i * 13) % 89) / 89},${i / 90},${i % 3 ? 'a' : 'b'}\n`;
+  writeFileSync(csv, text);
+  const net = writeJson('against.json', { classes: ['a', 'b'] });
+  const packed = join(dir, 'against.cnb');
+  assert.equal(spawnSync(process.execPath, [CLI, 'pack', net, '--dataset', csv, '-o', packed], { encoding: 'utf8' }).status, 0);
+  const self = spawnSync(process.execPath, [CLI, 'verify', packed, csv, '--against', net, '--json'], { encoding: 'utf8' });
+  assert.equal(self.status, 0, self.stderr);
+  assert.equal(JSON.parse(self.stdout).correct, 90);
+  // A tree memorizes the labels, which the network does not reproduce everywhere.
+  const tree = join(dir, 'labels-tree.cnb');
+  assert.equal(spawnSync(process.execPath, [CLI, 'build', csv, '-c', 'tree', '-o', tree], { encoding: 'utf8' }).status, 0);
+  const labels = spawnSync(process.execPath, [CLI, 'verify', tree, csv, '--json'], { encoding: 'utf8' });
+  assert.equal(JSON.parse(labels.stdout).correct, 90);
+  const other = spawnSync(process.execPath, [CLI, 'verify', tree, csv, '--against', packed, '--json'], { encoding: 'utf8' });
+  const r = JSON.parse(other.stdout);
+  assert.ok(r.correct < 90, `${r.correct} of 90`);
+  assert.equal(other.status, 1);
+});

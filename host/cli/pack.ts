@@ -4,27 +4,17 @@
 
 import type { Command } from 'commander';
 import { QuantMode } from '../../assembly/format.js';
-import type { Dataset } from '../data/dataset.js';
-import { chooseQuantization, inputDomain, quantize, type Domain, type Quantization } from '../data/quantize.js';
 import { Engine } from '../engine/engine.js';
 import { writeBlob } from '../format/writer.js';
-import { floatClassify, type FloatNetwork } from '../import/float-network.js';
+import { floatClassify } from '../import/float-network.js';
 import { loadFloatNetwork } from '../import/load.js';
-import { DEFAULT_WEIGHT_BITS, quantizeNetwork } from '../import/quantize-network.js';
+import { DEFAULT_WEIGHT_BITS, quantizeNetwork, type NetworkQuantization } from '../import/quantize-network.js';
+import { outputClasses, packForDataset } from '../import/pack.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 
 interface PackFlags { dataset?: string; weightBits: number; fracBits: number; inputRange: string; output: string; json?: boolean; header?: boolean }
-
-/** The class names of the outputs: the network's own, else the dataset's when they match in
- *  number (a network trained on the dataset's class indices), else the output indices. */
-function outputClasses(net: FloatNetwork, ds?: Dataset): string[] {
-  const outputs = net.layers[net.layers.length - 1].outputs;
-  if (net.classes) return net.classes;
-  if (ds && ds.classes.length === outputs) return ds.classes;
-  return Array.from({ length: outputs }, (_, i) => String(i));
-}
 
 export function registerPack(program: Command): void {
   withHeaderOptions(program
@@ -41,22 +31,17 @@ export function registerPack(program: Command): void {
     .action((file: string, flags: PackFlags) => {
       const net = loadFloatNetwork(file);
       const ds = flags.dataset ? openDataset(flags.dataset, flags) : undefined;
-      let quant: Quantization;
-      let domain: Domain;
+      let q: NetworkQuantization;
       let xq: Int32Array | undefined;
       if (ds) {
-        if (ds.dim !== net.inputDim) throw new CliError(`${file} takes ${net.inputDim} inputs; ${ds.name} has ${ds.dim}`);
-        quant = chooseQuantization(ds);
-        xq = quantize(ds, quant);
-        domain = inputDomain(ds, xq);
+        ({ xq, ...q } = packForDataset(net, ds, flags.weightBits));
       } else {
         const [lo, hi] = flags.inputRange.split(',').map(Number);
         if (!(lo <= hi)) throw new CliError(`--input-range must be lo,hi with lo ≤ hi, got "${flags.inputRange}"`, 2);
-        quant = { mode: QuantMode.FracBits, param: flags.fracBits };
         const s = 2 ** flags.fracBits;
-        domain = { lo: new Int32Array(net.inputDim).fill(Math.floor(lo * s)), hi: new Int32Array(net.inputDim).fill(Math.ceil(hi * s)) };
+        const domain = { lo: new Int32Array(net.inputDim).fill(Math.floor(lo * s)), hi: new Int32Array(net.inputDim).fill(Math.ceil(hi * s)) };
+        q = quantizeNetwork(net, { mode: QuantMode.FracBits, param: flags.fracBits }, domain, outputClasses(net), flags.weightBits);
       }
-      const q = quantizeNetwork(net, quant, domain, outputClasses(net, ds), flags.weightBits);
       const blob = writeBlob(q.network);
       // How many of the given inputs the quantized network classifies differently from the float one.
       let changed: number | undefined;

@@ -1,7 +1,11 @@
-// condnet verify <model.cnb> <dataset> [--json]: every pair through the engine.
+// condnet verify <model.cnb> <dataset> [--against <network|dense.cnb>] [--json]: every pair
+// through the engine, against the dataset's labels or another model's outputs.
 
 import type { Command } from 'commander';
-import { verify } from '../measure/verify.js';
+import { writeBlob } from '../format/writer.js';
+import { loadFloatNetwork } from '../import/load.js';
+import { packForDataset } from '../import/pack.js';
+import { verify, verifyAgainst } from '../measure/verify.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
 
 export function registerVerify(program: Command): void {
@@ -10,12 +14,15 @@ export function registerVerify(program: Command): void {
     .description('run every pair of a dataset through the engine; exit 0 only if all are reproduced')
     .argument('<model>', 'model blob (.cnb)')
     .argument('<dataset>', 'the dataset the model should memorize')
+    .option('--against <model>', "compare with another model's outputs: a .cnb, or a network file quantized as `pack` does")
     .option('--json', 'print the report as JSON'))
-    .addHelpText('after', '\nExample:\n  condnet verify model.cnb mnist:10000')
-    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  condnet verify model.cnb mnist:10000\n  condnet verify model.cnb mnist:10000 --against mlp/model.json')
+    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; against?: string }) => {
       const blob = readModel(model);
       const ds = openDataset(spec, flags);
-      const r = verify(blob, ds);
+      const against = flags.against;
+      const r = against === undefined ? verify(blob, ds)
+        : verifyAgainst(blob, against.endsWith('.cnb') ? readModel(against) : writeBlob(packForDataset(loadFloatNetwork(against), ds).network), ds);
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         const pct = ((100 * r.correct) / r.n).toFixed(2);

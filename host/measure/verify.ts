@@ -37,6 +37,30 @@ export function checkDimensions(modelDim: number, ds: Dataset): void {
   if (modelDim !== ds.dim) throw new DatasetError(`the model takes ${modelDim} features per input, ${ds.name} has ${ds.dim}`);
 }
 
+/** Each input's class label text by a blob in the engine ("error N" where it refuses one). */
+export function classTexts(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): string[] {
+  const { network } = readBlob(blob);
+  checkDimensions(network.dim, ds);
+  engine.loadOrThrow(blob);
+  const out = engine.evaluateBatch(quantize(ds, network.quant), ds.n);
+  return Array.from(out, (c) => (c >= 0 ? network.classes[c] : `error ${-c}`));
+}
+
+/** Verification against another model instead of the labels: the dataset's inputs through
+ *  both blobs in the engine, compared by class text (SPEC §3.5: the network's outputs are the
+ *  truth a synthesized model must reproduce). */
+export function verifyAgainst(blob: Uint8Array, reference: Uint8Array, ds: Dataset): VerifyReport {
+  const want = classTexts(reference, ds);
+  const got = classTexts(blob, ds);
+  let correct = 0;
+  const mismatches: Mismatch[] = [];
+  for (let i = 0; i < ds.n; i++) {
+    if (got[i] === want[i] && !want[i].startsWith('error ')) correct++;
+    else if (mismatches.length < 5) mismatches.push({ line: ds.line[i], expected: want[i], got: got[i] });
+  }
+  return { dataset: ds.name, n: ds.n, correct, rows: ds.rows, duplicates: ds.duplicates, mismatches };
+}
+
 export function verify(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): VerifyReport {
   const { network } = readBlob(blob);
   checkDimensions(network.dim, ds);
