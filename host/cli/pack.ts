@@ -1,5 +1,5 @@
 // condnet pack <network> [--dataset D] [--weight-bits B] -o dense.cnb: a trained float network
-// (condnet JSON or tfjs model.json) quantized exactly (SPEC §4) into a dense blob that can be
+// (condnet JSON, tfjs model.json or ONNX) quantized exactly (SPEC §4) into a dense blob that can be
 // verified and measured like every other model.
 
 import type { Command } from 'commander';
@@ -20,7 +20,7 @@ export function registerPack(program: Command): void {
   withHeaderOptions(program
     .command('pack')
     .description('quantize a trained dense ReLU network exactly (power-of-two scales) into a dense blob')
-    .argument('<network>', 'condnet network JSON, or a tfjs layers model.json')
+    .argument('<network>', 'condnet network JSON, a tfjs layers model.json, or an ONNX model')
     .option('--dataset <spec>', 'the inputs it serves: their quantization and domain, and a count of changed predictions')
     .option('--weight-bits <b>', 'signed bits per weight after scaling', parseIntOption('--weight-bits'), DEFAULT_WEIGHT_BITS)
     .option('--frac-bits <f>', 'without --dataset: inputs as round(x·2^f)', parseIntOption('--frac-bits'), 8)
