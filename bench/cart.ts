@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dataset } from '../host/data/dataset.js';
 import type { TreeNetwork } from '../host/network.js';
+import { PreorderTree, type Ref } from '../host/construct/preorder.js';
 
 const PYTHON = process.env.CONDNET_PYTHON ?? '/usr/bin/python3';
 const CART_PY = fileURLToPath(new URL('../../bench/cart.py', import.meta.url));
@@ -21,36 +22,12 @@ export interface CartOutput { sklearn: string; criteria: Record<Criterion, CartR
 
 /** sklearn's tree (node 0 the root, x_f ≤ t goes left) as a condnet tree in preorder. */
 export function cartToNetwork(t: CartTree, template: TreeNetwork): TreeNetwork {
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const below: number[] = [];
-  const above: number[] = [];
-  let maxDepth = 0;
-  const visit = (k: number, depth: number): number => {
-    if (t.left[k] === -1) {
-      maxDepth = Math.max(maxDepth, depth);
-      return -1 - t.label[k];
-    }
-    const me = feature.length;
-    feature.push(t.feature[k]);
-    threshold.push(Math.floor(t.threshold[k]) + 1);
-    below.push(0);
-    above.push(0);
-    below[me] = visit(t.left[k], depth + 1);
-    above[me] = visit(t.right[k], depth + 1);
-    return me;
-  };
-  visit(0, 0);
-  const m = feature.length;
-  const ref = (r: number) => (r < 0 ? m - 1 - r : r);
-  return {
-    ...template,
-    feature: Uint32Array.from(feature),
-    threshold: Int32Array.from(threshold),
-    below: Uint32Array.from(below, ref),
-    above: Uint32Array.from(above, ref),
-    maxDepth,
-  };
+  const tree = new PreorderTree();
+  const visit = (k: number, depth: number): Ref => (t.left[k] === -1
+    ? tree.leaf(t.label[k], depth)
+    : tree.node(t.feature[k], Math.floor(t.threshold[k]) + 1, () => visit(t.left[k], depth + 1), () => visit(t.right[k], depth + 1)));
+  const { lone: _, ...nodes } = tree.finish(visit(0, 0));
+  return { ...template, ...nodes };
 }
 
 export function runCart(ds: Dataset, xq: Int32Array): CartOutput {

@@ -16,6 +16,7 @@ import {
   type SearchNetwork, type TreeNetwork,
 } from '../host/network.js';
 import { Prng } from '../host/data/prng.js';
+import { PreorderTree, type Ref } from '../host/construct/preorder.js';
 import { buildFrom } from './helpers.js';
 
 const SEED = 20261123;
@@ -79,29 +80,11 @@ const arbTree = fc
   .map(({ dim, classes, wide, wideNodes, split, seed }): TreeNetwork => {
     const rng = new Prng(seed);
     const range = wide ? 2 ** 20 : 2 ** 14;
-    const feature: number[] = [];
-    const threshold: number[] = [];
-    const below: number[] = [];
-    const above: number[] = [];
-    let maxDepth = 0;
-    // Leaves are −1 − class until the node count is known, as in the builder.
-    const grow = (depth: number): number => {
-      if (depth === 12 || feature.length >= 400 || rng.below(1000) >= split * 1000) {
-        maxDepth = Math.max(maxDepth, depth);
-        return -1 - rng.below(classes);
-      }
-      const me = feature.length;
-      feature.push(rng.below(dim));
-      threshold.push(rng.below(2 * range) - range);
-      below.push(0);
-      above.push(0);
-      below[me] = grow(depth + 1);
-      above[me] = grow(depth + 1);
-      return me;
-    };
-    const root = grow(0);
-    const m = feature.length;
-    const ref = (r: number) => (r < 0 ? m - 1 - r : r);
+    const tree = new PreorderTree();
+    const grow = (depth: number): Ref => (depth === 12 || tree.size >= 400 || rng.below(1000) >= split * 1000
+      ? tree.leaf(rng.below(classes), depth)
+      : tree.node(rng.below(dim), rng.below(2 * range) - range, () => grow(depth + 1), () => grow(depth + 1)));
+    const { lone, ...nodes } = tree.finish(grow(0));
     const lo = Int32Array.from({ length: dim }, () => -range - rng.below(range));
     return {
       kind: 'tree',
@@ -109,13 +92,9 @@ const arbTree = fc
       classes: Array.from({ length: classes }, (_, i) => `c${i}`),
       quant: { mode: QuantMode.FracBits, param: 0 },
       domain: { lo, hi: Int32Array.from(lo, (l) => l + 2 * range + rng.below(range)) },
-      feature: Uint32Array.from(feature),
-      threshold: Int32Array.from(threshold),
-      below: Uint32Array.from(below, ref),
-      above: Uint32Array.from(above, ref),
+      ...nodes,
       // A lone leaf must be class 0 (ref 0 with m = 0): the root of a one-class set.
-      ...(m === 0 && root !== -1 ? { classes: ['c0'] } : {}),
-      maxDepth,
+      ...(lone !== undefined && lone !== 0 ? { classes: ['c0'] } : {}),
       pairs: 0,
       fieldBytes: wide || wideNodes ? 4 : 2,
     };

@@ -13,6 +13,7 @@ import type { Dataset } from '../data/dataset.js';
 import { DatasetError } from '../data/errors.js';
 import type { Domain, Quantization } from '../data/quantize.js';
 import type { TreeNetwork } from '../network.js';
+import { PreorderTree, type Ref } from './preorder.js';
 
 export interface TreeOptions {
   /** Weight of the log₂(points) term of the split score (default DEFAULT_BETA). */
@@ -74,12 +75,8 @@ export function buildTree(
   const goesAbove = new Uint8Array(n);
   const scratch = new Int32Array(n);
 
-  const feature: number[] = [];
-  const threshold: number[] = [];
-  const below: number[] = [];
-  const above: number[] = [];
+  const tree = new PreorderTree();
   let settled = 0;
-  let maxDepth = 0;
 
   const isPure = (w: Runs, s: number, e: number): boolean => {
     const first = y[w.order[s]];
@@ -192,14 +189,12 @@ export function buildTree(
     return choice;
   }
 
-  /** Grows the subtree of [s, e) at `depth` tests from the root; returns its ref (a leaf is
-   *  −1 − class until node indices are final). Nodes are appended in preorder. */
-  function grow(s: number, e: number, depth: number, greedy: number): number {
+  /** Grows the subtree of [s, e) at `depth` tests from the root; returns its ref. */
+  function grow(s: number, e: number, depth: number, greedy: number): Ref {
     if (isPure(main, s, e)) {
-      maxDepth = Math.max(maxDepth, depth);
       settled += e - s;
       progress?.(settled, n);
-      return -1 - y[main.order[s]];
+      return tree.leaf(y[main.order[s]], depth);
     }
     if (depth === MAX_DEPTH) {
       throw new DatasetError(`tree: a path needs more than ${MAX_DEPTH} tests (the format's limit); try another --beta`);
@@ -207,35 +202,15 @@ export function buildTree(
     const { split, below: greedyBelow, above: greedyAbove } = chooseSplit(s, e, greedy);
     if (split === undefined) throw new Error('tree: distinct inputs share every coordinate (a bug in de-duplication)');
     const mid = partition(main, s, e, split);
-    const me = feature.length;
-    feature.push(split.feature);
-    threshold.push(split.threshold);
-    below.push(0);
-    above.push(0);
-    below[me] = grow(s, mid, depth + 1, greedyBelow);
-    above[me] = grow(mid, e, depth + 1, greedyAbove);
-    return me;
+    return tree.node(split.feature, split.threshold,
+      () => grow(s, mid, depth + 1, greedyBelow), () => grow(mid, e, depth + 1, greedyAbove));
   }
 
-  const root = grow(0, n, 0, NaN);
-  const m = feature.length;
-  // The format's root is ref 0: node 0, or with no node the leaf of class 0 — which a single
-  // label is, classes being numbered by first appearance.
-  if (m === 0 && root !== -1) throw new Error(`tree: the lone class is ${-1 - root}, not 0`);
-  const ref = (r: number) => (r < 0 ? m + (-1 - r) : r);
-  return {
-    kind: 'tree',
-    dim: d,
-    classes: ds.classes,
-    quant,
-    domain,
-    feature: Uint32Array.from(feature),
-    threshold: Int32Array.from(threshold),
-    below: Uint32Array.from(below, ref),
-    above: Uint32Array.from(above, ref),
-    maxDepth,
-    pairs: n,
-  };
+  const { lone, ...nodes } = tree.finish(grow(0, n, 0, NaN));
+  // With no node the root is the leaf of class 0 — which a single label is, classes being
+  // numbered by first appearance.
+  if (lone !== undefined && lone !== 0) throw new Error(`tree: the lone class is ${lone}, not 0`);
+  return { kind: 'tree', dim: d, classes: ds.classes, quant, domain, ...nodes, pairs: n };
 }
 
 /** Point indices sorted by coordinate f (ties by index). Sorting composite numeric keys

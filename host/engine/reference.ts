@@ -4,7 +4,7 @@
 
 import { ErrorCode, I64_WORDS } from '../../assembly/format.js';
 import { leafWidth, treeFieldBytes } from '../format/writer.js';
-import { registerLimbs, type DenseNetwork, type Network, type ProgramNetwork, type SearchNetwork, type TreeNetwork } from '../network.js';
+import { limbsOf, registerLimbs, type DenseNetwork, type Network, type ProgramNetwork, type SearchNetwork, type TreeNetwork } from '../network.js';
 import { instructionBytes } from '../format/writer.js';
 
 export interface OpCounts {
@@ -158,26 +158,22 @@ function evaluateProgram(net: ProgramNetwork, x: Int32Array, offset: number): Ev
     for (let k = limbs - 1; k >= 0; k--) v = (v << 32n) | BigInt(regs[at + k]);
     return BigInt.asIntN(32 * limbs, v);
   };
-  const limbsOfValue = (v: bigint) => {
-    let l = 1;
-    while (BigInt.asIntN(32 * l, v) !== v) l++;
-    return l;
-  };
   let end = net.dim;
   for (const ins of net.instructions) {
     let z = ins.bias;
-    let words = Math.max(ins.width, ins.bias === 0n ? 0 : limbsOfValue(ins.bias));
+    let words = Math.max(ins.width, limbsOf(ins.bias));
+    let muls = 0;
     for (const t of ins.terms) {
       z += read(t.source, t.sourceLimbs) * t.weight;
-      words = Math.max(words, t.sourceLimbs, limbsOfValue(t.weight));
-      if (t.weight !== 1n && t.weight !== -1n) c.mul++;
+      words = Math.max(words, t.sourceLimbs, limbsOf(t.weight));
+      if (t.weight !== 1n && t.weight !== -1n) muls++;
     }
     z = BigInt.asIntN(32 * ins.width, z);
     if (ins.relu && z < 0n) z = 0n;
     let u = BigInt.asUintN(32 * ins.width, z);
     for (let k = 0; k < ins.width; k++, u >>= 32n) regs[end + k] = Number(u & 0xffffffffn);
-    const muls = ins.terms.filter((t) => t.weight !== 1n && t.weight !== -1n).length;
     const adds = ins.terms.length - 1 + (ins.bias !== 0n ? 1 : 0);
+    c.mul += muls;
     c.add += adds;
     if (ins.relu) c.cmp++;
     c.wordOps += words * (muls + adds + (ins.relu ? 1 : 0));

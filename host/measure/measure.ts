@@ -42,6 +42,27 @@ export interface MeasureOptions {
   timing?: boolean;
 }
 
+/** Per-input outputs and SPEC §2 counts of the listed inputs (row indices into xq), through
+ *  a counting engine that has the model loaded. */
+export function countInputs(engine: Engine, xq: Int32Array, dim: number, points: ArrayLike<number>) {
+  const k = points.length;
+  const r = {
+    out: new Int32Array(k), mul: new Float64Array(k), add: new Float64Array(k), cmp: new Float64Array(k),
+    total: new Float64Array(k), words: new Float64Array(k), loads: new Float64Array(k),
+  };
+  for (let i = 0; i < k; i++) {
+    r.out[i] = engine.evaluate(xq, points[i] * dim);
+    const c = engine.counts();
+    r.mul[i] = c.mul;
+    r.add[i] = c.add;
+    r.cmp[i] = c.cmp;
+    r.total[i] = c.mul + c.add + c.cmp;
+    r.words[i] = c.wordOps;
+    r.loads[i] = c.loads;
+  }
+  return r;
+}
+
 export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
   const { network, sections } = readBlob(blob);
   checkDimensions(network.dim, ds);
@@ -49,23 +70,9 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
   counting.loadOrThrow(blob);
   const xq = quantize(ds, network.quant);
   const n = ds.n;
-  const mul = new Float64Array(n);
-  const add = new Float64Array(n);
-  const cmp = new Float64Array(n);
-  const total = new Float64Array(n);
-  const words = new Float64Array(n);
-  const loads = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const out = counting.evaluate(xq, i * ds.dim);
-    if (out < 0) throw new DataError(ds.name, ds.line[i], 1, `${errorMessage(-out)} (error ${-out})`);
-    const c = counting.counts();
-    mul[i] = c.mul;
-    add[i] = c.add;
-    cmp[i] = c.cmp;
-    total[i] = c.mul + c.add + c.cmp;
-    words[i] = c.wordOps;
-    loads[i] = c.loads;
-  }
+  const { out, mul, add, cmp, total, words, loads } = countInputs(counting, xq, ds.dim, Uint32Array.from({ length: n }, (_, i) => i));
+  const failed = out.findIndex((o) => o < 0);
+  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-out[failed])} (error ${-out[failed]})`);
   const members: number[][] = ds.classes.map(() => []);
   for (let i = 0; i < n; i++) members[ds.y[i]].push(i);
   const byClass: MeasureReport['byClass'] = {};

@@ -12,6 +12,7 @@ import { lineAlternatingBound } from '../data/line-alternating.js';
 import { Prng } from '../data/prng.js';
 import { Engine } from '../engine/engine.js';
 import { writeBlob } from '../format/writer.js';
+import { countInputs } from './measure.js';
 import { stats, type Stats } from './stats.js';
 
 /** Every point is verified and counted up to this n; beyond, a seeded random sample. */
@@ -88,21 +89,8 @@ function measureRow(ds: Dataset, construction: Construction, engine: Engine): Sw
   engine.loadOrThrow(blob);
   const points = checkedPoints(ds.n);
   const k = points.length;
-  const mul = new Float64Array(k);
-  const add = new Float64Array(k);
-  const cmp = new Float64Array(k);
-  const total = new Float64Array(k);
-  const words = new Float64Array(k);
-  let correct = 0;
-  points.forEach((p, i) => {
-    if (engine.evaluate(xq, p * ds.dim) === ds.y[p]) correct++;
-    const c = engine.counts();
-    mul[i] = c.mul;
-    add[i] = c.add;
-    cmp[i] = c.cmp;
-    total[i] = c.mul + c.add + c.cmp;
-    words[i] = c.wordOps;
-  });
+  const { out, mul, add, cmp, total, words } = countInputs(engine, xq, ds.dim, points);
+  const correct = out.filter((o, i) => o === ds.y[points[i]]).length;
   // A memorizer that misses a pair is a bug, not a data point: stop the sweep.
   if (correct !== k) throw new Error(`${construction} on ${ds.name}: ${correct} of ${k} checked pairs reproduced`);
   const w = stats(words);
