@@ -4,7 +4,8 @@
 import {
   ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, LayerFlag, DenseOutput,
   P_WIDTH, P_FLAGS, P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
-  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_ROW, G_BELOW, G_ABOVE,
+  G_THRESHOLD, GraphNodeKind, GraphFlag, NeuronState,
 } from "./format";
 import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
@@ -12,6 +13,7 @@ import {
   valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, callerRegion, DENSE_LAYER, LAYER_ENTRY,
   denseLayerCount, denseOutput, classCount, scratch, scratchHalf, program, instructionCount,
+  graphNodes, graphNodeCount, graphRows, registers, registerBytes, masks, maskBytes,
 } from "./model";
 
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
@@ -57,7 +59,8 @@ function evaluateTrusted(input: usize): i32 {
   if (COUNTING) reset();
   if (kind == NodeKind.Search) return evaluateSearch(input);
   if (kind == NodeKind.Tree) return evaluateTree(input);
-  return kind == NodeKind.Dense ? evaluateDense(input) : evaluateProgram(input);
+  if (kind == NodeKind.Dense) return evaluateDense(input);
+  return kind == NodeKind.LimbProgram ? evaluateProgram(input) : evaluateGraph(input);
 }
 
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
@@ -119,22 +122,32 @@ function evaluateTree(input: usize): i32 {
   return <i32>(r - m);
 }
 
-// Layer by layer between two i64 buffers in the caller's scratch: every input executes every
-// neuron (SPEC §2). Arithmetic is i64 with two's-complement wrap-around, as on the device;
-// the builder proves its networks never wrap over their domain. Weights of 0 are read but
-// cost nothing; a shared row's dot product is computed and counted once per layer.
+/** The input as i64 at the start of the scratch, every coordinate checked against the
+ *  domain (dense layers and graph rows read them all). */
+function loadInputs(input: usize): bool {
+  for (let j: usize = 0; j < inputDim; j++) {
+    const x = load<i32>(input + (j << 2));
+    if (outOfDomain(x, j)) return false;
+    store<i64>(scratch + (j << 3), <i64>x);
+  }
+  return true;
+}
+
 function evaluateDense(input: usize): i32 {
-  const d = inputDim;
+  return loadInputs(input) ? runLayers(0) : -ErrorCode.InputOutOfDomain;
+}
+
+// Layer by layer between two i64 buffers in the caller's scratch, from the input loadInputs
+// left in the first: every input executes every neuron (SPEC §2), unless a graph's net leaf
+// passes a `mask` (0: none) that skips neurons known inactive and the ReLUs of those known
+// active. Arithmetic is i64 with two's-complement wrap-around, as on the device; the builder
+// proves its networks never wrap over their domain. Weights of 0 are read but cost nothing;
+// a shared row's dot product is computed and counted once per layer, when first needed.
+function runLayers(mask: usize): i32 {
   let src = scratch;
   let dst = scratch + scratchHalf;
-  for (let j: usize = 0; j < d; j++) {
-    const x = load<i32>(input + (j << 2));
-    if (outOfDomain(x, j)) {
-      return -ErrorCode.InputOutOfDomain;
-    }
-    store<i64>(src + (j << 3), <i64>x);
-  }
-  let inputs = d;
+  let inputs = inputDim;
+  let k: usize = 0; // neuron index across layers, into the mask
   for (let l: u32 = 0; l < denseLayerCount; l++) {
     const entry = DENSE_LAYER + <usize>l * LAYER_ENTRY;
     const weights = <usize>load<u32>(entry);
@@ -142,15 +155,25 @@ function evaluateDense(input: usize): i32 {
     const outputs = <usize>load<u32>(entry + 8);
     const flags = load<u32>(entry + 12);
     const shared = (flags & LayerFlag.SharedRow) != 0;
-    const shareddot = shared ? dot(weights, src, inputs) : 0;
-    for (let o: usize = 0; o < outputs; o++) {
+    let shareddot: i64 = 0;
+    let sharedDone = false;
+    for (let o: usize = 0; o < outputs; o++, k++) {
+      const state = mask ? (<u32>load<u8>(mask + (k >> 2)) >>> (<u32>(k & 3) << 1)) & 3 : NeuronState.Compute;
+      if (state == NeuronState.Inactive) {
+        store<i64>(dst + (o << 3), 0);
+        continue;
+      }
+      if (shared && !sharedDone) {
+        shareddot = dot(weights, src, inputs);
+        sharedDone = true;
+      }
       let z = shared ? shareddot : dot(weights + o * (inputs << 2), src, inputs);
       const b = read<i64>(biases + (o << 3), true);
       if (b != 0) {
         z += b;
         if (COUNTING) countAdd(1, I64_WORDS);
       }
-      if (flags & LayerFlag.Relu) {
+      if ((flags & LayerFlag.Relu) && state == NeuronState.Compute) {
         if (z < 0) z = 0;
         if (COUNTING) countCmp(1, I64_WORDS);
       }
@@ -171,6 +194,37 @@ function evaluateDense(input: usize): i32 {
     if (COUNTING) countCmp(1, I64_WORDS);
   }
   return <i32>best;
+}
+
+// From the root: a branch computes its row's dot product with the input into the row's
+// register (or reuses the register an ancestor filled), compares it with θ and follows a
+// ref, as in the tree, until a class leaf or a net leaf. Validation proved the refs run
+// forward in preorder within maxDepth. Registers start at 0 for every input, so what a
+// reuse reads never depends on an earlier input.
+function evaluateGraph(input: usize): i32 {
+  if (!loadInputs(input)) return -ErrorCode.InputOutOfDomain;
+  memory.fill(registers, 0, registerBytes);
+  const d = inputDim;
+  const m = graphNodeCount;
+  let r: u32 = 0;
+  while (r < m) {
+    const node = graphNodes + <usize>r * GRAPH_NODE_BYTES;
+    if (COUNTING) touch(node, GRAPH_NODE_BYTES, true);
+    const row = <usize>load<u32>(node + G_ROW);
+    if (load<u8>(node + G_KIND) == GraphNodeKind.Net) {
+      const mask = masks + row * maskBytes;
+      if (COUNTING) touch(mask, maskBytes, true);
+      return runLayers(mask);
+    }
+    const reg = registers + (row << 3);
+    if ((load<u8>(node + G_FLAGS) & GraphFlag.Reuse) == 0) {
+      store<i64>(reg, dot(graphRows + row * (d << 2), scratch, d));
+    }
+    const k: usize = load<i64>(reg) >= load<i64>(node + G_THRESHOLD) ? G_ABOVE : G_BELOW;
+    if (COUNTING) countCmp(1, I64_WORDS);
+    r = load<u32>(node + k);
+  }
+  return <i32>(r - m);
 }
 
 /** Σ w_j·x_j over `n` stored i32 weights and i64 values; counts a mul per weight other than

@@ -52,6 +52,10 @@ export const MAX_DENSE_WIDTH = 1048576;
 export const MAX_INSTRUCTIONS = 16777216;
 export const MAX_TERMS = 1048576;
 export const MAX_LIMBS = 1024;
+/** A conditional graph: rows of d weights (each with one i64 register), and masks of at most
+ *  this many bytes (4 neurons a byte), so a mask's size fits a section entry's u16. */
+export const MAX_GRAPH_ROWS = 1048576;
+export const MAX_MASK_BYTES = 65535;
 /** x_int = round(x · 2^f) stays an i32 only for f ≤ 31 on any non-zero input. */
 export const MAX_FRAC_BITS = 31;
 /** Keys (projection values) stay within ±(2^53 − 1) over the declared domain, so the host
@@ -61,15 +65,15 @@ export const MAX_KEY_MAGNITUDE = 9007199254740991;
 /** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (SPEC §2). */
 export const I64_WORDS = 2;
 
-/** What the root of a blob is. Values 3..5 are reserved so later kinds extend v1. */
+/** What the root of a blob is. */
 export enum NodeKind {
   Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
   Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
   Dense = 3, //         dense layers, argmax or scalar-class output (SPEC §2, §3.3)
   LimbProgram = 4, //   straight-line multi-limb neuron program (SPEC §3.4)
-  Graph = 5, //         reserved: register-based conditional graph (§3.5)
+  Graph = 5, //         conditional graph: branches on affine scores, class and net leaves (§3.5)
 }
-export const KIND_LAST_SUPPORTED = 4;
+export const KIND_LAST_SUPPORTED = 5;
 export const KIND_LAST_RESERVED = 5;
 
 export enum QuantMode {
@@ -77,7 +81,7 @@ export enum QuantMode {
   Scale = 1, //    x_int = round(x · scale)
 }
 
-/** Section ids. 7..9 are reserved for the kinds reserved above. */
+/** Section ids. */
 export enum SectionId {
   Domain = 1, //     d × (i32 lo, i32 hi), or 1 × (lo, hi) shared by every coordinate
   Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
@@ -87,10 +91,12 @@ export enum SectionId {
   TreeNodes = 6, //  m × branch node, 8 bytes (u16 fields) or 16 bytes (u32 fields)
   DenseLayers = 7, // the output mode, then each layer: header, i32 weights, i64 biases
   LimbProgram = 8, // `count` instructions, each writing the next register
-  GraphNodes = 9, // reserved
+  GraphNodes = 9, // m × GRAPH_NODE_BYTES nodes in preorder: branches and net leaves
+  GraphRows = 10, // rows × d i32 weights: the scores branches test, one i64 register each
+  GraphMasks = 11, // masks × ⌈H/4⌉ bytes: a NeuronState (2 bits) per neuron of the DenseLayers
 }
-export const SECTION_LAST_SUPPORTED = 8;
-export const SECTION_LAST_RESERVED = 9;
+export const SECTION_LAST_SUPPORTED = 11;
+export const SECTION_LAST_RESERVED = 11;
 
 /** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
 export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
@@ -98,6 +104,10 @@ export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
 export const TREE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.TreeNodes);
 export const DENSE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.DenseLayers);
 export const PROGRAM_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.LimbProgram);
+export const GRAPH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.GraphNodes)
+  | (1 << SectionId.GraphRows);
+/** A graph with net leaves also holds the base network and the masks, both or neither. */
+export const GRAPH_NET_SECTIONS = (1 << SectionId.DenseLayers) | (1 << SectionId.GraphMasks);
 
 // ---- A TreeNodes element: four fields of W bytes each, W = elemBytes / 4 (2 or 4) ----
 // A ref r < m names branch node r; r ≥ m is a leaf of class r − m. Nodes are stored in
@@ -141,6 +151,33 @@ export const PT_SOURCE = 0; //      u32 first limb of the source in the register
 export const PT_SOURCE_LIMBS = 4; // u16 1 … MAX_LIMBS
 export const PT_WEIGHT_LIMBS = 6; // u16 1 … MAX_LIMBS
 export const PROGRAM_TERM_BYTES = 8;
+
+// ---- A GraphNodes element. Refs work as in TreeNodes: r < m names node r, r ≥ m is a leaf
+// of class r − m; nodes are in preorder, checked by the same walk. ----
+export const G_KIND = 0; //       u8  GraphNodeKind
+export const G_FLAGS = 1; //      u8  GraphFlag bits (branch), 0 (net)
+export const G_RESERVED = 2; //   u16, must be zero
+export const G_ROW = 4; //        u32 branch: row index; net: mask index
+export const G_BELOW = 8; //      u32 branch: ref taken when score < θ; net: 0
+export const G_ABOVE = 12; //     u32 branch: ref taken when score ≥ θ; net: 0
+export const G_THRESHOLD = 16; // i64 branch: θ; net: 0
+export const GRAPH_NODE_BYTES = 24;
+
+export enum GraphNodeKind {
+  Branch = 1, // score = row · x (i64), then score ≥ θ
+  Net = 2, //    a leaf: the DenseLayers network run under a mask
+}
+
+export enum GraphFlag {
+  Reuse = 1, // the row's register was computed earlier on the path: only the cmp runs
+}
+
+/** What a mask says of one neuron of the DenseLayers, 2 bits (neuron k: byte k/4, bits 2·(k%4)). */
+export enum NeuronState {
+  Compute = 0, //  as in the dense network, ReLU included
+  Inactive = 1, // value 0, skipped: nothing read or counted
+  Active = 2, //   computed, its ReLU skipped (it passes its value on the inputs that get here)
+}
 
 /** How the last layer's values become a class. */
 export enum DenseOutput {

@@ -83,6 +83,28 @@ export function setProgram(at: usize, count: u32, classes: u32, regs: usize, lim
   valid = true;
 }
 
+// graph: nodes, rows (d × i32 each) and their registers, masks over the dense layers above
+export let graphNodes: usize = 0;
+export let graphNodeCount: u32 = 0;
+export let graphRows: usize = 0;
+export let registers: usize = 0; //  rowCount × i64, zeroed for each input
+export let registerBytes: usize = 0;
+export let masks: usize = 0;
+export let maskBytes: usize = 0;
+
+export function setGraph(nodes: usize, m: u32, rows: usize, regBytes: usize, mk: usize, mkBytes: usize): void {
+  graphNodes = nodes;
+  graphNodeCount = m;
+  graphRows = rows;
+  registers = scratchEnd; // after the two dense buffers setDense reserved
+  registerBytes = regBytes;
+  scratchEnd += regBytes;
+  masks = mk;
+  maskBytes = mkBytes;
+  kind = NodeKind.Graph;
+  valid = true;
+}
+
 export function invalidate(): void {
   valid = false;
 }

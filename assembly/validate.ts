@@ -16,11 +16,12 @@ import {
   DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES, LayerFlag,
   DenseOutput, PROGRAM_SECTIONS, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS, P_RESERVED,
   P_BIAS_LIMBS, P_RESERVED2, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
-  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, GRAPH_SECTIONS, GRAPH_NET_SECTIONS, MAX_GRAPH_ROWS, MAX_MASK_BYTES,
+  GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_RESERVED, G_ROW, G_BELOW, G_ABOVE, G_THRESHOLD, GraphNodeKind, GraphFlag,
 } from "./format";
 import { crc32 } from "./crc32";
 import {
-  inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, DENSE_LAYER,
+  inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, setGraph, DENSE_LAYER,
   LAYER_ENTRY,
 } from "./model";
 
@@ -94,7 +95,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
     prevEnd = offset + bytes;
   }
   const expected = kind == NodeKind.Search ? SEARCH_SECTIONS : kind == NodeKind.Tree ? TREE_SECTIONS
-    : kind == NodeKind.Dense ? DENSE_SECTIONS : PROGRAM_SECTIONS;
+    : kind == NodeKind.Dense ? DENSE_SECTIONS : kind == NodeKind.LimbProgram ? PROGRAM_SECTIONS
+    : GRAPH_SECTIONS | (seen & GRAPH_NET_SECTIONS ? GRAPH_NET_SECTIONS : 0);
   if (seen & ~expected) return ErrorCode.BadSection;
   if (expected & ~seen) return ErrorCode.MissingSection;
 
@@ -124,7 +126,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if (kind == NodeKind.Search) return validateSearch(ptr, d, classes, maxDepth, dom, stride);
   if (kind == NodeKind.Tree) return validateTree(ptr, d, classes, maxDepth);
   if (kind == NodeKind.Dense) return validateDense(ptr, len, d, classes);
-  return validateProgram(ptr, len, d, classes);
+  if (kind == NodeKind.LimbProgram) return validateProgram(ptr, len, d, classes);
+  return validateGraph(ptr, len, d, classes, maxDepth, (seen & GRAPH_NET_SECTIONS) != 0);
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
@@ -215,9 +218,25 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
   return ErrorCode.Ok;
 }
 
+// What walkLayers learned: the widest layer (or the input) and the neurons of all layers.
+let widest: u32 = 0;
+let neurons: u32 = 0;
+
+function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
+  const e = walkLayers(ptr, d, classes);
+  if (e != ErrorCode.Ok) return e;
+  // Two i64 buffers of the widest layer (or the input), in the scratch right after the blob.
+  const half = <usize>widest << 3;
+  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < <u64>half * 2) return ErrorCode.BadLayer;
+  const scratch = (ptr + len + 7) & ~7;
+  if (!inMemory(scratch, <u64>half * 2)) return ErrorCode.OutOfMemory;
+  setDense(secCount(SectionId.DenseLayers), load<u32>(ptr + secOffset(SectionId.DenseLayers) + D_OUTPUT), classes, scratch, half);
+  return ErrorCode.Ok;
+}
+
 // Each layer is framed like a wasm section: its header, then weights and biases whose sizes
 // follow from it, each length compared with what is left of the payload before it is used.
-function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
+function walkLayers(ptr: usize, d: u32, classes: u32): i32 {
   const layers = secCount(SectionId.DenseLayers);
   const bytes = secBytes(SectionId.DenseLayers);
   if (secElem(SectionId.DenseLayers) != 0 || layers == 0 || layers > <u32>MAX_DENSE_LAYERS
@@ -227,7 +246,8 @@ function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
   if (output > <u32>DenseOutput.ScalarClass || load<u32>(base + D_RESERVED) != 0) return ErrorCode.BadLayer;
   let at: u32 = DENSE_PREFIX_BYTES;
   let inputs = d;
-  let widest = d;
+  widest = d;
+  neurons = 0;
   for (let l: u32 = 0; l < layers; l++) {
     if (<u32>LAYER_HEADER_BYTES > bytes - at) return ErrorCode.BadSection;
     const h = base + at;
@@ -251,15 +271,93 @@ function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
     at += outputs << 3;
     inputs = outputs;
     if (outputs > widest) widest = outputs;
+    neurons += outputs; // ≤ MAX_DENSE_LAYERS · MAX_DENSE_WIDTH: no wrap
   }
   if (at != bytes) return ErrorCode.BadSection;
   if (inputs != (output == DenseOutput.Argmax ? classes : 1)) return ErrorCode.BadLayer;
-  // Two i64 buffers of the widest layer (or the input), in the scratch right after the blob.
-  const half = <usize>widest << 3;
-  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < <u64>half * 2) return ErrorCode.BadLayer;
+  return ErrorCode.Ok;
+}
+
+// Rows, then the base network and its masks (when net leaves exist), then the nodes in the
+// tree's preorder walk, then the scratch: the dense buffers (the input as i64 first), and
+// one i64 register per row.
+function validateGraph(ptr: usize, len: u32, d: u32, classes: u32, maxDepth: u32, withNet: bool): i32 {
+  const rowWeights = secCount(SectionId.GraphRows);
+  const rowCount = rowWeights / d;
+  if (rowWeights % d != 0 || rowCount > <u32>MAX_GRAPH_ROWS || !shaped(SectionId.GraphRows, 4, rowWeights)) {
+    return ErrorCode.BadSection;
+  }
+  let layers: u32 = 0;
+  let output: u32 = 0;
+  let maskCount: u32 = 0;
+  let mb: u32 = 0;
+  let mk: usize = 0;
+  widest = d;
+  if (withNet) {
+    const e = walkLayers(ptr, d, classes);
+    if (e != ErrorCode.Ok) return e;
+    layers = secCount(SectionId.DenseLayers);
+    output = load<u32>(ptr + secOffset(SectionId.DenseLayers) + D_OUTPUT);
+    mb = (neurons + 3) >> 2;
+    maskCount = secCount(SectionId.GraphMasks);
+    if (mb > <u32>MAX_MASK_BYTES || !shaped(SectionId.GraphMasks, mb, maskCount)) return ErrorCode.BadSection;
+    mk = ptr + secOffset(SectionId.GraphMasks);
+    // States are 0..2, and the bits past the last neuron of a mask are zero.
+    const pad = (neurons & 3) << 1;
+    for (let i: u32 = 0; i < maskCount * mb; i++) {
+      const b = <u32>load<u8>(mk + i);
+      if ((b & (b >>> 1) & 0x55) != 0 || (pad != 0 && i % mb == mb - 1 && (b >>> pad) != 0)) return ErrorCode.BadLeaf;
+    }
+  }
+  const m = secCount(SectionId.GraphNodes);
+  if (m > <u32>MAX_TREE_NODES || !shaped(SectionId.GraphNodes, GRAPH_NODE_BYTES, m)) return ErrorCode.BadSection;
+  const nodes = ptr + secOffset(SectionId.GraphNodes);
+  let next: u32 = 0;
+  let top: u32 = 0;
+  if (m > 0) {
+    store<u32>(STACK, 0);
+    store<u32>(STACK + 4, 1);
+    top = 1;
+  }
+  while (top > 0) {
+    top--;
+    const r = load<u32>(STACK + (top << 3));
+    const depth = load<u32>(STACK + (top << 3) + 4);
+    if (r != next) return ErrorCode.BadNode;
+    next++;
+    const node = nodes + <usize>r * GRAPH_NODE_BYTES;
+    const nk = <u32>load<u8>(node + G_KIND);
+    const flags = <u32>load<u8>(node + G_FLAGS);
+    const row = load<u32>(node + G_ROW);
+    if (load<u16>(node + G_RESERVED) != 0) return ErrorCode.BadNode;
+    if (nk == GraphNodeKind.Net) {
+      // A leaf: it tests nothing, so its depth is its parent's.
+      if (flags != 0 || row >= maskCount || load<u32>(node + G_BELOW) != 0 || load<u32>(node + G_ABOVE) != 0
+        || load<i64>(node + G_THRESHOLD) != 0) return ErrorCode.BadNode;
+      continue;
+    }
+    if (nk != GraphNodeKind.Branch) return ErrorCode.BadNode;
+    if (depth > maxDepth) return ErrorCode.BadDepth;
+    if (flags > <u32>GraphFlag.Reuse || row >= rowCount) return ErrorCode.BadNode;
+    for (let k: usize = G_ABOVE; k >= <usize>G_BELOW; k -= 4) {
+      const child = load<u32>(node + k);
+      if (child >= m) {
+        if (child - m >= classes) return ErrorCode.BadLeaf;
+      } else {
+        store<u32>(STACK + (top << 3), child);
+        store<u32>(STACK + (top << 3) + 4, depth + 1);
+        top++;
+      }
+    }
+  }
+  if (next != m) return ErrorCode.BadNode;
+  const half = <u64>widest << 3;
+  const need = half * 2 + (<u64>rowCount << 3);
+  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < need) return ErrorCode.BadNode;
   const scratch = (ptr + len + 7) & ~7;
-  if (!inMemory(scratch, <u64>half * 2)) return ErrorCode.OutOfMemory;
-  setDense(layers, output, classes, scratch, half);
+  if (!inMemory(scratch, need)) return ErrorCode.OutOfMemory;
+  setDense(layers, output, classes, scratch, <usize>half);
+  setGraph(nodes, m, ptr + secOffset(SectionId.GraphRows), <usize>rowCount << 3, mk, mb);
   return ErrorCode.Ok;
 }
 

@@ -10,7 +10,7 @@ export interface Floor {
 }
 
 export function floorFrom(net: Network): Floor {
-  if (net.kind === 'dense' || net.kind === 'program') throw new Error(`no hand-written floor for ${net.kind} networks`);
+  if (net.kind !== 'search' && net.kind !== 'tree') throw new Error(`no hand-written floor for ${net.kind} networks`);
   return net.kind === 'search' ? searchFloor(net) : treeFloor(net);
 }
 

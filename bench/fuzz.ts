@@ -27,11 +27,11 @@ const md = `# Reliability
 
 \`node dist/bench/fuzz.js ${count} ${seed}\` (bench/fuzz.ts), run on ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s.
 Structure-aware mutations (${MUTATIONS.join(', ')}) of valid blobs of every kind built from
-${FUZZ_BASES.map(([spec, c]) => `\`${spec}\` (${c})`).join(', ')}; most re-fix the declared length and the CRC so the
+${FUZZ_BASES.map(([spec, c]) => `\`${spec}\` (${c})`).join(', ')}, and the hand-made conditional graph \`tiny-graph\` (test/golden); most re-fix the declared length and the CRC so the
 deeper checks run. For each blob: engine validator and host reader must agree on the error
 code; the engine must not trap; an accepted blob must evaluate 8 random in-domain inputs
 equal to the reference evaluator (outputs and counts), without reading outside the blob and
-within its header depth (search and tree; dense layers and programs branch on nothing); after a rejection the same engine instance must still evaluate a
+within its header depth (search and tree; dense layers and programs branch on nothing, and a graph's net leaves add ReLU and argmax comparisons; its walk's depth is proven by validation); after a rejection the same engine instance must still evaluate a
 known-good blob. \`npm test\` runs the same loop on 10,000 blobs (test/fuzz.test.ts).
 
 | blobs tried | accepted | disagreements, traps, out-of-bounds reads, depth overruns |

@@ -98,7 +98,45 @@ export interface ProgramNetwork {
   pairs: number;
 }
 
-export type Network = SearchNetwork | TreeNetwork | DenseNetwork | ProgramNetwork;
+/** A node of a conditional graph (SPEC §2, §3.5). */
+export interface GraphNode {
+  /** `branch`: row · x ≥ threshold takes `above`, else `below`.
+   *  `net`: a leaf that runs `base` under mask `row`. */
+  kind: 'branch' | 'net';
+  /** Index of the row (branch) or of the mask (net). */
+  row: number;
+  /** The row's dot product was computed earlier on every path to this node: reuse its
+   *  register (1 cmp) instead of computing it. Branch only. */
+  reuse: boolean;
+  below: number;
+  above: number;
+  /** Branch only: an exact i64. */
+  threshold: bigint;
+}
+
+/** SPEC §3.5's conditional network: branch nodes on affine scores of the input, leaves that
+ *  are classes or the base network run under a mask. Nodes in preorder from node 0; a ref
+ *  r < m names node r, r ≥ m is a class leaf r − m (as in TreeNetwork). */
+export interface GraphNetwork {
+  kind: 'graph';
+  dim: number;
+  classes: string[];
+  quant: Quantization;
+  domain: Domain;
+  /** rowCount × dim i32 weights, row-major; each row has one i64 register. */
+  rows: Int32Array;
+  rowCount: number;
+  nodes: GraphNode[];
+  /** The unconditional network net leaves finish with (absent when no net leaf exists). */
+  base?: { layers: DenseLayer[]; output: 'argmax' | 'scalar' };
+  /** One NeuronState (assembly/format.ts) per neuron of `base`, layer by layer, per mask. */
+  masks: Uint8Array[];
+  construction?: string;
+  maxDepth: number;
+  pairs: number;
+}
+
+export type Network = SearchNetwork | TreeNetwork | DenseNetwork | ProgramNetwork | GraphNetwork;
 
 /** Limbs of a program's register file: the inputs, then every instruction's result. */
 export function registerLimbs(net: ProgramNetwork): number {
@@ -115,6 +153,11 @@ export function limbsOf(v: bigint): number {
 /** Scratch a dense network needs: two i64 buffers as wide as its widest layer or input. */
 export function denseScratchBytes(net: DenseNetwork): number {
   return 16 * Math.max(net.dim, ...net.layers.map((l) => l.outputs));
+}
+
+/** Scratch a graph needs: the dense buffers (the input as i64 first), one i64 per row. */
+export function graphScratchBytes(net: GraphNetwork): number {
+  return 16 * Math.max(net.dim, ...(net.base?.layers ?? []).map((l) => l.outputs)) + 8 * net.rowCount;
 }
 
 /** ⌊log₂(2m + 1)⌋: the depth of the deepest leaf of a full heap with m internal nodes. */

@@ -12,7 +12,7 @@ import {
   ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
   S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE, H_SCRATCH_BYTES,
   D_OUTPUT, DENSE_PREFIX_BYTES, L_INPUTS, L_FLAGS, DenseOutput, P_WIDTH, P_BIAS_LIMBS,
-  INSTRUCTION_HEADER_BYTES, PT_SOURCE, PROGRAM_TERM_BYTES,
+  INSTRUCTION_HEADER_BYTES, PT_SOURCE, PROGRAM_TERM_BYTES, GRAPH_NODE_BYTES, G_KIND, G_ROW, G_BELOW,
 } from '../assembly/format.js';
 import { GOLDEN_CASES } from './golden/cases.js';
 import { writeBlob } from '../host/format/writer.js';
@@ -38,6 +38,10 @@ const mlp = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny
 // A limb program (`sqrt`); its first instruction is the key: d = 2 one-limb terms, a bias.
 const prog = buildFrom('synthetic:n=20,d=2,labels=3,seed=6', { construction: 'sqrt' });
 const instr = () => sec('LimbProgram', prog).offset;
+// A conditional graph with a reused register and a net leaf (golden tiny-graph): node 0 a
+// branch, node 4 the net leaf, one mask of one byte.
+const graph = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny-graph')!.network) };
+const node = (r: number, field: number) => sec('GraphNodes', graph).offset + GRAPH_NODE_BYTES * r + field;
 
 function mutated(f: (b: Uint8Array, v: DataView) => void, fixCrc = true, base = good): Uint8Array {
   const b = base.blob.slice();
@@ -67,9 +71,10 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['wrong version', mutated((_, v) => v.setUint16(H_VERSION, 2, true), false), ErrorCode.UnsupportedVersion, UnsupportedBlobError],
   ['wrong checksum', mutated((_, v) => v.setUint32(H_CRC, v.getUint32(H_CRC, true) ^ 1, true), false), ErrorCode.BadChecksum, MalformedBlobError],
   ['bad magic', mutated((b) => { b[0] = 0x58; }), ErrorCode.BadMagic, MalformedBlobError],
-  ['reserved kind', mutated((_, v) => v.setUint8(H_KIND, 5)), ErrorCode.UnsupportedKind, UnsupportedBlobError],
+  ['kind past the last', mutated((_, v) => v.setUint8(H_KIND, 6)), ErrorCode.BadKind, MalformedBlobError],
+  ['a search blob called a graph', mutated((_, v) => v.setUint8(H_KIND, 5)), ErrorCode.BadSection, MalformedBlobError],
   ['misaligned section', mutated((_, v) => v.setUint32(HEADER_BYTES + S_OFFSET, v.getUint32(HEADER_BYTES + S_OFFSET, true) + 4, true)), ErrorCode.BadSection, MalformedBlobError],
-  ['reserved section id', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 9, true)), ErrorCode.UnsupportedSection, UnsupportedBlobError],
+  ['section id past the last', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 12, true)), ErrorCode.BadSection, MalformedBlobError],
   ['zero weight', mutated((_, v) => v.setInt32(sec('Projection').offset, 0, true)), ErrorCode.BadWeight, MalformedBlobError],
   ['leaf class out of range', mutated((b) => { b[sec('Leaves').offset] = 3; }), ErrorCode.BadLeaf, MalformedBlobError],
   ['domain lo above hi', mutated((_, v) => v.setInt32(sec('Domain').offset, 70000, true)), ErrorCode.BadDomain, MalformedBlobError],
@@ -99,6 +104,16 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['program: a zero weight', mutated((_, v) => v.setUint32(instr() + INSTRUCTION_HEADER_BYTES + 4 * v.getUint16(instr() + P_BIAS_LIMBS, true) + PROGRAM_TERM_BYTES, 0, true), true, prog), ErrorCode.BadWeight, MalformedBlobError],
   ['program: scratch below the register file', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 8, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
   ['program: one instruction too many', mutated((_, v) => v.setUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, v.getUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, true) + 1, true), true, prog), ErrorCode.BadSection, MalformedBlobError],
+  ['graph: rows not a multiple of d', mutated((_, v) => v.setUint32(entry(SectionId.GraphRows, graph) + S_COUNT, 3, true), true, graph), ErrorCode.BadSection, MalformedBlobError],
+  ['graph: a mask state 3', mutated((b) => { b[sec('GraphMasks', graph).offset] = 3; }, true, graph), ErrorCode.BadLeaf, MalformedBlobError],
+  ['graph: node kind 0', mutated((_, v) => v.setUint8(node(0, G_KIND), 0), true, graph), ErrorCode.BadNode, MalformedBlobError],
+  ['graph: a row that does not exist', mutated((_, v) => v.setUint32(node(1, G_ROW), 2, true), true, graph), ErrorCode.BadNode, MalformedBlobError],
+  ['graph: a net leaf with a ref', mutated((_, v) => v.setUint32(node(4, G_BELOW), 1, true), true, graph), ErrorCode.BadNode, MalformedBlobError],
+  ['graph: a mask that does not exist', mutated((_, v) => v.setUint32(node(4, G_ROW), 1, true), true, graph), ErrorCode.BadNode, MalformedBlobError],
+  ['graph: a branch to a class past C', mutated((_, v) => v.setUint32(node(1, G_BELOW), 7, true), true, graph), ErrorCode.BadLeaf, MalformedBlobError],
+  ['graph: deeper than the header', mutated((_, v) => v.setUint32(H_MAX_DEPTH, 2, true), true, graph), ErrorCode.BadDepth, MalformedBlobError],
+  ['graph: base network without masks', mutated((_, v) => v.setUint16(H_SECTION_COUNT, v.getUint16(H_SECTION_COUNT, true) - 1, true), true, graph), ErrorCode.MissingSection, MalformedBlobError],
+  ['graph: scratch without the registers', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 32, true), true, graph), ErrorCode.BadNode, MalformedBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 

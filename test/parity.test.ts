@@ -12,8 +12,8 @@ import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
 import { walkInOrder } from '../host/construct/search.js';
 import {
-  searchDepth, type DenseLayer, type DenseNetwork, type Instruction, type Network, type ProgramNetwork,
-  type SearchNetwork, type TreeNetwork,
+  searchDepth, type DenseLayer, type DenseNetwork, type GraphNetwork, type GraphNode, type Instruction, type Network,
+  type ProgramNetwork, type SearchNetwork, type TreeNetwork,
 } from '../host/network.js';
 import { Prng } from '../host/data/prng.js';
 import { PreorderTree, type Ref } from '../host/construct/preorder.js';
@@ -190,11 +190,61 @@ const arbProgram = fc
     };
   });
 
+/** A random conditional graph over a random dense base: up to 4 rows (weights from 0 and ±1
+ *  up to ±2^20), a random preorder shape up to depth 10 of branches (computing or reusing a
+ *  row's register — now and then a register no ancestor computed, which reads 0), class
+ *  leaves and, half the time, net leaves under random masks. */
+const arbGraph = fc
+  .tuple(arbDense, fc.integer(), fc.boolean())
+  .map(([base, seed, withNet]): GraphNetwork => {
+    const rng = new Prng(seed);
+    const d = base.dim;
+    const classes = base.classes.length;
+    const rowCount = rng.below(5);
+    const weight = () => (rng.below(3) === 0 ? rng.below(3) - 1 : rng.below(2 ** 21) - 2 ** 20);
+    const rows = Int32Array.from({ length: rowCount * d }, weight);
+    const neurons = base.layers.reduce((s, l) => s + l.outputs, 0);
+    const masks = withNet ? Array.from({ length: rng.below(3) + 1 }, () => Uint8Array.from({ length: neurons }, () => rng.below(3))) : [];
+    const nodes: GraphNode[] = [];
+    let maxDepth = 0;
+    // Leaves are returned as −1 − class and become refs m + class once m is known.
+    const grow = (depth: number, computed: ReadonlySet<number>): number => {
+      const r = rng.below(10);
+      if (withNet && r < 2) {
+        nodes.push({ kind: 'net', row: rng.below(masks.length), reuse: false, below: 0, above: 0, threshold: 0n });
+        return nodes.length - 1;
+      }
+      if (rowCount === 0 || depth >= 10 || nodes.length >= 60 || r < 4) return -1 - rng.below(classes);
+      const row = rng.below(rowCount);
+      const reuse = computed.has(row) ? rng.below(4) !== 0 : rng.below(8) === 0;
+      const at = nodes.length;
+      nodes.push({ kind: 'branch', row, reuse, below: 0, above: 0, threshold: BigInt(rng.below(2 ** 24)) - (1n << 23n) });
+      maxDepth = Math.max(maxDepth, depth + 1);
+      const next = new Set(computed).add(row);
+      const below = grow(depth + 1, next);
+      const above = grow(depth + 1, next);
+      Object.assign(nodes[at], { below, above });
+      return at;
+    };
+    grow(0, new Set());
+    const m = nodes.length;
+    for (const n of nodes) {
+      if (n.kind !== 'branch') continue;
+      if (n.below < 0) n.below = m - 1 - n.below;
+      if (n.above < 0) n.above = m - 1 - n.above;
+    }
+    return {
+      kind: 'graph', dim: d, classes: base.classes, quant: base.quant, domain: base.domain,
+      rows, rowCount, nodes, masks, ...(withNet ? { base: { layers: base.layers, output: base.output } } : {}),
+      maxDepth, pairs: 0,
+    };
+  });
+
 test('engine and reference agree on random blobs and random inputs (outputs and counts)', () => {
   const counting = new Engine('counting');
   const release = new Engine('release');
   fc.assert(
-    fc.property(fc.oneof(arbNetwork, arbTree, arbDense, arbProgram), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
+    fc.property(fc.oneof(arbNetwork, arbTree, arbDense, arbProgram, arbGraph), fc.array(fc.array(fc.integer({ min: -(2 ** 21), max: 2 ** 21 }), { minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 40 }), (net, raw) => {
       const blob = writeBlob(net as Network);
       const back = readBlob(blob).network;
       assert.equal(counting.load(blob), 0);

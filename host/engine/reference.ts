@@ -2,9 +2,12 @@
 // written plainly in TypeScript. Tests hold it equal to the engine's counting build, output
 // for output and count for count.
 
-import { ErrorCode, I64_WORDS } from '../../assembly/format.js';
+import { ErrorCode, GRAPH_NODE_BYTES, I64_WORDS, NeuronState } from '../../assembly/format.js';
 import { leafWidth, treeFieldBytes } from '../format/writer.js';
-import { limbsOf, registerLimbs, type DenseNetwork, type Network, type ProgramNetwork, type SearchNetwork, type TreeNetwork } from '../network.js';
+import {
+  limbsOf, registerLimbs, type DenseLayer, type DenseNetwork, type GraphNetwork, type Network, type ProgramNetwork,
+  type SearchNetwork, type TreeNetwork,
+} from '../network.js';
 import { instructionBytes } from '../format/writer.js';
 
 export interface OpCounts {
@@ -33,7 +36,8 @@ export function zeroCounts(): OpCounts {
 export function referenceEvaluate(net: Network, x: Int32Array, offset = 0): Evaluation {
   if (net.kind === 'search') return evaluateSearch(net, x, offset);
   if (net.kind === 'tree') return evaluateTree(net, x, offset);
-  return net.kind === 'dense' ? evaluateDense(net, x, offset) : evaluateProgram(net, x, offset);
+  if (net.kind === 'dense') return evaluateDense(net, x, offset);
+  return net.kind === 'program' ? evaluateProgram(net, x, offset) : evaluateGraph(net, x, offset);
 }
 
 function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Evaluation {
@@ -85,41 +89,63 @@ function evaluateTree(net: TreeNetwork, x: Int32Array, offset: number): Evaluati
 
 const i64 = (v: bigint) => BigInt.asIntN(64, v);
 
-/** Every neuron of every layer in i64 with wrap-around (BigInt reduced mod 2^64, which is
- *  what the engine's wrapping i64 gives); each op counts 2 words. */
-function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evaluation {
-  const c = zeroCounts();
-  let h: bigint[] = [];
+/** The input as i64 values, or the first coordinate outside the domain (every one is read). */
+function inputValues(net: DenseNetwork | GraphNetwork, x: Int32Array, offset: number): bigint[] | number {
+  const h: bigint[] = [];
   for (let j = 0; j < net.dim; j++) {
     const xj = x[offset + j];
-    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c, coordinate: j };
+    if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return j;
     h.push(BigInt(xj));
   }
-  const dot = (w: Int32Array, from: number, n: number): bigint => {
-    let z = 0n;
-    let k = 0;
-    for (let j = 0; j < n; j++) {
-      const wj = w[from + j];
-      if (wj === 0) continue;
-      z += BigInt(wj) * h[j];
-      k++;
-      if (wj !== 1 && wj !== -1) c.mul++;
-    }
-    if (k > 1) c.add += k - 1;
-    return i64(z);
-  };
-  for (const l of net.layers) {
-    c.loads += 4 * l.weights.length + 8 * l.outputs;
-    const shared = l.sharedRow ? dot(l.weights, 0, l.inputs) : 0n;
+  return h;
+}
+
+/** Σ w·h over n weights from `from`: a mul per weight other than 0 and ±1, k − 1 adds for
+ *  the k non-zero ones, 4 bytes read per weight; i64 with wrap-around. */
+function dot(c: OpCounts, w: Int32Array, from: number, n: number, h: bigint[]): bigint {
+  let z = 0n;
+  let k = 0;
+  for (let j = 0; j < n; j++) {
+    const wj = w[from + j];
+    if (wj === 0) continue;
+    z += BigInt(wj) * h[j];
+    k++;
+    if (wj !== 1 && wj !== -1) c.mul++;
+  }
+  if (k > 1) c.add += k - 1;
+  c.loads += 4 * n;
+  return i64(z);
+}
+
+function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evaluation {
+  const h = inputValues(net, x, offset);
+  if (typeof h === 'number') return { output: -ErrorCode.InputOutOfDomain, counts: zeroCounts(), coordinate: h };
+  return runLayers(net.layers, net.output, net.classes.length, h, zeroCounts());
+}
+
+/** Every neuron of every layer in i64 with wrap-around (BigInt reduced mod 2^64, which is
+ *  what the engine's wrapping i64 gives), except those a graph's mask (one NeuronState per
+ *  neuron) skips or passes without their ReLU; each op counts 2 words. */
+function runLayers(layers: DenseLayer[], mode: 'argmax' | 'scalar', classes: number, h: bigint[], c: OpCounts, mask?: Uint8Array): Evaluation {
+  let k = 0;
+  for (const l of layers) {
+    let shared: bigint | undefined;
     const next: bigint[] = new Array(l.outputs);
-    for (let o = 0; o < l.outputs; o++) {
-      let z = l.sharedRow ? shared : dot(l.weights, o * l.inputs, l.inputs);
+    for (let o = 0; o < l.outputs; o++, k++) {
+      const state = mask ? mask[k] : NeuronState.Compute;
+      if (state === NeuronState.Inactive) {
+        next[o] = 0n;
+        continue;
+      }
+      if (l.sharedRow && shared === undefined) shared = dot(c, l.weights, 0, l.inputs, h);
+      let z = shared ?? dot(c, l.weights, o * l.inputs, l.inputs, h);
       const b = l.biases[o];
+      c.loads += 8;
       if (b !== 0n) {
         z = i64(z + b);
         c.add++;
       }
-      if (l.relu) {
+      if (l.relu && state === NeuronState.Compute) {
         if (z < 0n) z = 0n;
         c.cmp++;
       }
@@ -128,9 +154,9 @@ function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evalua
     h = next;
   }
   let output: number;
-  if (net.output === 'scalar') {
+  if (mode === 'scalar') {
     const v = h[0];
-    if (v < 0n || v >= BigInt(net.classes.length)) return { output: -ErrorCode.OutputOutOfRange, counts: zeroCounts() };
+    if (v < 0n || v >= BigInt(classes)) return { output: -ErrorCode.OutputOutOfRange, counts: zeroCounts() };
     output = Number(v);
   } else {
     output = 0;
@@ -141,6 +167,32 @@ function evaluateDense(net: DenseNetwork, x: Int32Array, offset: number): Evalua
   }
   c.wordOps = I64_WORDS * (c.mul + c.add + c.cmp);
   return { output, counts: c };
+}
+
+/** From the root: a branch computes its row into its register (or reuses it) and compares it
+ *  with θ, until a class leaf or a net leaf; each node visited reads its whole entry. */
+function evaluateGraph(net: GraphNetwork, x: Int32Array, offset: number): Evaluation {
+  const h = inputValues(net, x, offset);
+  if (typeof h === 'number') return { output: -ErrorCode.InputOutOfDomain, counts: zeroCounts(), coordinate: h };
+  const c = zeroCounts();
+  const regs = new Map<number, bigint>();
+  const m = net.nodes.length;
+  let r = 0;
+  while (r < m) {
+    const node = net.nodes[r];
+    c.loads += GRAPH_NODE_BYTES;
+    if (node.kind === 'net') {
+      const mask = net.masks[node.row];
+      c.loads += Math.ceil(mask.length / 4);
+      const base = net.base!;
+      return runLayers(base.layers, base.output, net.classes.length, h, c, mask);
+    }
+    if (!node.reuse) regs.set(node.row, dot(c, net.rows, node.row * net.dim, net.dim, h));
+    r = (regs.get(node.row) ?? 0n) >= node.threshold ? node.above : node.below;
+    c.cmp++;
+  }
+  c.wordOps = I64_WORDS * (c.mul + c.add + c.cmp);
+  return { output: r - m, counts: c };
 }
 
 /** The limb program over a register file of u32 limbs, each instruction computed exactly in

@@ -14,9 +14,12 @@ import {
   D_RESERVED, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES,
   LayerFlag, DenseOutput, PROGRAM_SECTIONS, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS,
   P_RESERVED, P_BIAS_LIMBS, P_RESERVED2, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
-  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, GRAPH_SECTIONS, GRAPH_NET_SECTIONS, MAX_GRAPH_ROWS, MAX_MASK_BYTES,
+  GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_RESERVED, G_ROW, G_BELOW, G_ABOVE, G_THRESHOLD, GraphNodeKind, GraphFlag,
 } from '../../assembly/format.js';
-import type { DenseLayer, DenseNetwork, Instruction, Network, ProgramNetwork, SearchNetwork, TreeNetwork } from '../network.js';
+import type {
+  DenseLayer, DenseNetwork, GraphNetwork, GraphNode, Instruction, Network, ProgramNetwork, SearchNetwork, TreeNetwork,
+} from '../network.js';
 import { searchDepth } from '../network.js';
 import { crc32 } from './crc32.js';
 import { BlobError, type BlobErrorDetail } from './errors.js';
@@ -104,7 +107,9 @@ export function readBlob(blob: Uint8Array): ReadResult {
     infos.push(info);
     prevEnd = offset + bytes;
   }
-  const expected = [0, SEARCH_SECTIONS, TREE_SECTIONS, DENSE_SECTIONS, PROGRAM_SECTIONS][kind];
+  const present = infos.reduce((m, s) => m | (1 << s.id), 0);
+  const expected = [0, SEARCH_SECTIONS, TREE_SECTIONS, DENSE_SECTIONS, PROGRAM_SECTIONS,
+    GRAPH_SECTIONS | (present & GRAPH_NET_SECTIONS ? GRAPH_NET_SECTIONS : 0)][kind];
   for (const info of infos) {
     if (!(expected & (1 << info.id))) fail(ErrorCode.BadSection, { value: info.id, what: `section ${info.name} in a ${NodeKind[kind]} blob` });
   }
@@ -161,7 +166,8 @@ export function readBlob(blob: Uint8Array): ReadResult {
     pairs: u32(H_PAIRS),
   };
   const network = kind === NodeKind.Search ? readSearch(common) : kind === NodeKind.Tree ? readTree(common)
-    : kind === NodeKind.Dense ? readDense(common) : readProgram(common);
+    : kind === NodeKind.Dense ? readDense(common) : kind === NodeKind.LimbProgram ? readProgram(common)
+      : readGraph(common, (present & GRAPH_NET_SECTIONS) !== 0);
   return { network, sections: infos, bytes: len };
 
   type Common = Omit<SearchNetwork, 'kind' | 'projection' | 'separators' | 'leaves'>;
@@ -204,8 +210,14 @@ export function readBlob(blob: Uint8Array): ReadResult {
     return { kind: 'search', ...common, projection, separators, leaves, leafBytes: leafBytes as 1 | 2 | 4 };
   }
 
-  // The engine's framing of layers (assembly/validate.ts, validateDense), check for check.
   function readDense(common: Common): DenseNetwork {
+    const { layers, output, widest } = readLayers();
+    if (scratch < 16 * widest) fail(ErrorCode.BadLayer, { offset: H_SCRATCH_BYTES, value: scratch, limit: 16 * widest, what: 'scratch bytes for two i64 buffers of the widest layer' });
+    return { kind: 'dense', ...common, layers, output };
+  }
+
+  // The engine's framing of layers (assembly/validate.ts, walkLayers), check for check.
+  function readLayers(): { layers: DenseLayer[]; output: 'argmax' | 'scalar'; widest: number } {
     const ds = sec(SectionId.DenseLayers);
     const count = ds.count;
     if (ds.elemBytes !== 0 || count === 0 || count > MAX_DENSE_LAYERS || ds.bytes < DENSE_PREFIX_BYTES) shapeError(SectionId.DenseLayers);
@@ -244,8 +256,84 @@ export function readBlob(blob: Uint8Array): ReadResult {
     if (at !== ds.bytes) fail(ErrorCode.BadSection, { offset: base + at, value: ds.bytes - at, what: 'bytes after the last layer' });
     const want = output === DenseOutput.Argmax ? classes : 1;
     if (inputs !== want) fail(ErrorCode.BadLayer, { value: inputs, limit: want, what: 'outputs of the last layer' });
-    if (scratch < 16 * widest) fail(ErrorCode.BadLayer, { offset: H_SCRATCH_BYTES, value: scratch, limit: 16 * widest, what: 'scratch bytes for two i64 buffers of the widest layer' });
-    return { kind: 'dense', ...common, layers, output: output === DenseOutput.Argmax ? 'argmax' : 'scalar' };
+    return { layers, output: output === DenseOutput.Argmax ? 'argmax' : 'scalar', widest };
+  }
+
+  // The engine's validateGraph (assembly/validate.ts), check for check: rows, the base
+  // network and its masks, the preorder walk, the scratch.
+  function readGraph(common: Common, withNet: boolean): GraphNetwork {
+    const rs = sec(SectionId.GraphRows);
+    const rowCount = Math.floor(rs.count / d);
+    if (rs.count % d !== 0 || rowCount > MAX_GRAPH_ROWS || !shaped(SectionId.GraphRows, 4, rs.count)) shapeError(SectionId.GraphRows);
+    const rows = new Int32Array(rs.count);
+    for (let j = 0; j < rs.count; j++) rows[j] = i32(rs.offset + 4 * j);
+    let base: GraphNetwork['base'];
+    let widest = d;
+    const masks: Uint8Array[] = [];
+    if (withNet) {
+      const l = readLayers();
+      base = { layers: l.layers, output: l.output };
+      widest = l.widest;
+      const neurons = l.layers.reduce((s, x) => s + x.outputs, 0);
+      const mb = Math.ceil(neurons / 4);
+      const ms = sec(SectionId.GraphMasks);
+      if (mb > MAX_MASK_BYTES || !shaped(SectionId.GraphMasks, mb, ms.count)) shapeError(SectionId.GraphMasks);
+      for (let i = 0; i < ms.count; i++) {
+        const states = new Uint8Array(neurons);
+        for (let b = 0; b < mb; b++) {
+          const at = ms.offset + i * mb + b;
+          const byte = u8(at);
+          for (let q = 0; q < 4; q++) {
+            const state = (byte >> (2 * q)) & 3;
+            const k = 4 * b + q;
+            if (state === 3 || (k >= neurons && state !== 0)) fail(ErrorCode.BadLeaf, { offset: at, value: byte, what: `mask ${i}, neuron ${k} state` });
+            if (k < neurons) states[k] = state;
+          }
+        }
+        masks.push(states);
+      }
+    }
+    const ns = sec(SectionId.GraphNodes);
+    const m = ns.count;
+    if (m > MAX_TREE_NODES || !shaped(SectionId.GraphNodes, GRAPH_NODE_BYTES, m)) shapeError(SectionId.GraphNodes);
+    const nodes: GraphNode[] = new Array(m);
+    const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
+    let next = 0;
+    while (stack.length > 0) {
+      const [r, depth] = stack.pop()!;
+      const at = ns.offset + GRAPH_NODE_BYTES * r;
+      if (r !== next) fail(ErrorCode.BadNode, { offset: at, value: r, limit: next, what: 'node out of preorder (expected index as limit)' });
+      next++;
+      const nk = u8(at + G_KIND);
+      const flags = u8(at + G_FLAGS);
+      const row = u32(at + G_ROW);
+      const below = u32(at + G_BELOW);
+      const above = u32(at + G_ABOVE);
+      const threshold = v.getBigInt64(at + G_THRESHOLD, true);
+      if (u16(at + G_RESERVED) !== 0) fail(ErrorCode.BadNode, { offset: at + G_RESERVED, value: u16(at + G_RESERVED), what: `node ${r} reserved field` });
+      if (nk === GraphNodeKind.Net) {
+        if (flags !== 0 || row >= masks.length || below !== 0 || above !== 0 || threshold !== 0n) {
+          fail(ErrorCode.BadNode, { offset: at, value: row, limit: masks.length, what: `net leaf ${r} (mask index, and flags, refs and threshold zero)` });
+        }
+        nodes[r] = { kind: 'net', row, reuse: false, below: 0, above: 0, threshold: 0n };
+        continue;
+      }
+      if (nk !== GraphNodeKind.Branch) fail(ErrorCode.BadNode, { offset: at + G_KIND, value: nk, what: `node ${r} kind` });
+      if (depth > maxDepth) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: depth, limit: maxDepth, what: `node ${r}` });
+      if (flags > GraphFlag.Reuse || row >= rowCount) fail(ErrorCode.BadNode, { offset: at, value: row, limit: rowCount, what: `branch ${r} (row index, flags ${flags})` });
+      nodes[r] = { kind: 'branch', row, reuse: flags === GraphFlag.Reuse, below, above, threshold };
+      for (const [child, field] of [[above, G_ABOVE], [below, G_BELOW]]) {
+        if (child >= m) {
+          if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: at + field, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
+        } else {
+          stack.push([child, depth + 1]);
+        }
+      }
+    }
+    if (next !== m) fail(ErrorCode.BadNode, { offset: ns.offset, value: next, limit: m, what: 'nodes reached vs stored' });
+    const need = 16 * widest + 8 * rowCount;
+    if (scratch < need) fail(ErrorCode.BadNode, { offset: H_SCRATCH_BYTES, value: scratch, limit: need, what: 'scratch bytes for the dense buffers and the registers' });
+    return { kind: 'graph', ...common, rows, rowCount, nodes, base, masks };
   }
 
   /** A signed integer of `limbs` u32 limbs at `at`. */

@@ -10,12 +10,13 @@ import {
   MAX_DENSE_WIDTH, MAX_SCRATCH_BYTES, D_OUTPUT, DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS,
   LAYER_HEADER_BYTES, LayerFlag, DenseOutput, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS,
   P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS, PT_WEIGHT_LIMBS,
-  PROGRAM_TERM_BYTES, QuantMode, MAX_FRAC_BITS,
+  PROGRAM_TERM_BYTES, QuantMode, MAX_FRAC_BITS, MAX_GRAPH_ROWS, MAX_MASK_BYTES, GRAPH_NODE_BYTES, G_KIND, G_FLAGS,
+  G_ROW, G_BELOW, G_ABOVE, G_THRESHOLD, GraphNodeKind, GraphFlag, NeuronState,
 } from '../../assembly/format.js';
 import type { Domain } from '../data/quantize.js';
 import {
-  denseScratchBytes, limbsOf, registerLimbs, type DenseNetwork, type Network, type ProgramNetwork,
-  type SearchNetwork, type TreeNetwork,
+  denseScratchBytes, graphScratchBytes, limbsOf, registerLimbs, type DenseNetwork, type GraphNetwork, type Network,
+  type ProgramNetwork, type SearchNetwork, type TreeNetwork,
 } from '../network.js';
 import { crc32 } from './crc32.js';
 import { readBlob } from './reader.js';
@@ -137,7 +138,7 @@ function treeSections(net: TreeNetwork): Section[] {
   return [{ id: SectionId.TreeNodes, elemBytes: 4 * w, count: m, payload }];
 }
 
-function denseSections(net: DenseNetwork): Section[] {
+function denseSections(net: Pick<DenseNetwork, 'dim' | 'classes' | 'layers' | 'output'>): Section[] {
   check('dense layer count', net.layers.length, 1, MAX_DENSE_LAYERS);
   let bytes = DENSE_PREFIX_BYTES;
   for (const l of net.layers) bytes += LAYER_HEADER_BYTES + align(4 * l.weights.length) + 8 * l.outputs;
@@ -164,6 +165,57 @@ function denseSections(net: DenseNetwork): Section[] {
   });
   check('output width', inputs, net.output === 'argmax' ? net.classes.length : 1, net.output === 'argmax' ? net.classes.length : 1);
   return [{ id: SectionId.DenseLayers, elemBytes: 0, count: net.layers.length, payload }];
+}
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+// The base network (when net leaves exist), the nodes, the rows, the masks: in section-id
+// order, the order FORMAT.md lists them.
+function graphSections(net: GraphNetwork): Section[] {
+  const d = net.dim;
+  check('row count', net.rowCount, 0, MAX_GRAPH_ROWS);
+  check('row weights', net.rows.length, net.rowCount * d, net.rowCount * d);
+  const rows = new Uint8Array(4 * net.rows.length);
+  const rv = new DataView(rows.buffer);
+  net.rows.forEach((w, j) => rv.setInt32(4 * j, w, true));
+  const m = net.nodes.length;
+  const refMax = m + net.classes.length - 1;
+  const nodes = new Uint8Array(GRAPH_NODE_BYTES * m);
+  const nv = new DataView(nodes.buffer);
+  net.nodes.forEach((n, r) => {
+    const at = GRAPH_NODE_BYTES * r;
+    if (n.kind === 'net') {
+      nv.setUint8(at + G_KIND, GraphNodeKind.Net);
+      nv.setUint32(at + G_ROW, check(`net leaf ${r} mask`, n.row, 0, net.masks.length - 1), true);
+      return;
+    }
+    nv.setUint8(at + G_KIND, GraphNodeKind.Branch);
+    nv.setUint8(at + G_FLAGS, n.reuse ? GraphFlag.Reuse : 0);
+    nv.setUint32(at + G_ROW, check(`branch ${r} row`, n.row, 0, net.rowCount - 1), true);
+    nv.setUint32(at + G_BELOW, check(`branch ${r} below`, n.below, r + 1, refMax), true);
+    nv.setUint32(at + G_ABOVE, check(`branch ${r} above`, n.above, r + 1, refMax), true);
+    if (n.threshold < I64_MIN || n.threshold > I64_MAX) throw new FieldRangeError(`branch ${r} threshold`, n.threshold, I64_MIN, I64_MAX);
+    nv.setBigInt64(at + G_THRESHOLD, n.threshold, true);
+  });
+  const out: Section[] = [];
+  if (net.base) out.push(...denseSections({ ...net.base, dim: d, classes: net.classes }));
+  else check('masks without a base network', net.masks.length, 0, 0);
+  out.push({ id: SectionId.GraphNodes, elemBytes: GRAPH_NODE_BYTES, count: m, payload: nodes });
+  out.push({ id: SectionId.GraphRows, elemBytes: 4, count: net.rows.length, payload: rows });
+  if (net.base) {
+    const neurons = net.base.layers.reduce((s, l) => s + l.outputs, 0);
+    const mb = check('mask bytes', Math.ceil(neurons / 4), 1, MAX_MASK_BYTES);
+    const masks = new Uint8Array(mb * net.masks.length);
+    net.masks.forEach((states, i) => {
+      check(`mask ${i} length`, states.length, neurons, neurons);
+      states.forEach((st, k) => {
+        masks[i * mb + (k >> 2)] |= check(`mask ${i} neuron ${k}`, st, NeuronState.Compute, NeuronState.Active) << (2 * (k & 3));
+      });
+    });
+    out.push({ id: SectionId.GraphMasks, elemBytes: mb, count: net.masks.length, payload: masks });
+  }
+  return out;
 }
 
 /** The bytes of one instruction (docs/FORMAT.md): what the engine reads to run it. */
@@ -217,7 +269,7 @@ export function writeBlob(net: Network): Uint8Array {
     domainSection(net.domain),
     labelsSection(net.classes),
     ...(net.kind === 'search' ? searchSections(net) : net.kind === 'tree' ? treeSections(net)
-      : net.kind === 'dense' ? denseSections(net) : programSections(net)),
+      : net.kind === 'dense' ? denseSections(net) : net.kind === 'program' ? programSections(net) : graphSections(net)),
   ];
   let at = HEADER_BYTES + SECTION_ENTRY_BYTES * sections.length;
   const offsets = sections.map((s) => {
@@ -233,13 +285,14 @@ export function writeBlob(net: Network): Uint8Array {
   v.setUint16(H_VERSION, FORMAT_VERSION, true);
   v.setUint16(H_HEADER_BYTES, HEADER_BYTES, true);
   v.setUint32(H_BLOB_BYTES, total, true);
-  v.setUint8(H_KIND, { search: NodeKind.Search, tree: NodeKind.Tree, dense: NodeKind.Dense, program: NodeKind.LimbProgram }[net.kind]);
+  v.setUint8(H_KIND, { search: NodeKind.Search, tree: NodeKind.Tree, dense: NodeKind.Dense, program: NodeKind.LimbProgram, graph: NodeKind.Graph }[net.kind]);
   v.setUint8(H_QUANT_MODE, net.quant.mode);
   v.setUint16(H_SECTION_COUNT, sections.length, true);
   v.setUint32(H_INPUT_DIM, net.dim, true);
   v.setUint32(H_CLASS_COUNT, net.classes.length, true);
   v.setUint32(H_MAX_DEPTH, check('max depth', net.maxDepth, 0, MAX_DEPTH), true);
-  const scratch = net.kind === 'dense' ? denseScratchBytes(net) : net.kind === 'program' ? 4 * registerLimbs(net) : 0;
+  const scratch = net.kind === 'dense' ? denseScratchBytes(net) : net.kind === 'program' ? 4 * registerLimbs(net)
+    : net.kind === 'graph' ? graphScratchBytes(net) : 0;
   v.setUint32(H_SCRATCH_BYTES, check('scratch bytes', scratch, 0, MAX_SCRATCH_BYTES), true);
   v.setInt32(H_QUANT_PARAM, check('quantization parameter', net.quant.param, net.quant.mode === QuantMode.Scale ? 1 : 0,
     net.quant.mode === QuantMode.Scale ? 0x7fffffff : MAX_FRAC_BITS), true);
@@ -254,8 +307,8 @@ export function writeBlob(net: Network): Uint8Array {
     blob.set(s.payload, offsets[i]);
   });
   v.setUint32(H_CRC, crc32(blob, H_CRC), true);
-  // A tree's structure (preorder, depth) is checked by the reader's walk, so the writer never
-  // hands out a tree blob the readers would refuse.
-  if (net.kind === 'tree') readBlob(blob);
+  // A tree's or a graph's structure (preorder, depth) is checked by the reader's walk, so the
+  // writer never hands out a blob the readers would refuse.
+  if (net.kind === 'tree' || net.kind === 'graph') readBlob(blob);
   return blob;
 }

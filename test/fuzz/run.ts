@@ -12,10 +12,12 @@ import { BlobError } from '../../host/format/errors.js';
 import { readBlob } from '../../host/format/reader.js';
 import type { Network } from '../../host/network.js';
 import type { Construction } from '../../host/construct/index.js';
+import { writeBlob } from '../../host/format/writer.js';
 import { buildFrom } from '../helpers.js';
+import { GOLDEN_CASES } from '../golden/cases.js';
 import { mutate, type Mutation } from './mutate.js';
 
-/** Valid blobs the mutations start from: every kind, both TreeNodes widths. */
+/** Valid blobs the mutations start from: every kind, both TreeNodes widths (graphs below). */
 export const FUZZ_BASES: [string, Construction][] = [
   ['synthetic:n=40,d=3,labels=3,seed=1', 'search'],
   ['synthetic:n=300,d=2,labels=distinct,seed=2', 'search'],
@@ -25,6 +27,24 @@ export const FUZZ_BASES: [string, Construction][] = [
   ['synthetic:n=12,d=3,labels=3,seed=4', 'interp'], //  dense, scalar class
   ['synthetic:n=6,d=2,labels=3,seed=5', 'sqrt'], //     limb program
 ];
+
+/** A valid blob, an input and its class: what must still evaluate after a rejection. */
+interface Base {
+  blob: Uint8Array;
+  xq: Int32Array;
+  y0: number;
+}
+
+/** The built models, and the hand-made graph (golden tiny-graph: branches, a reused
+ *  register, a net leaf with its mask and base network). */
+function fuzzBases(): Base[] {
+  const built = FUZZ_BASES.map(([spec, construction]) => {
+    const b = buildFrom(spec, { construction });
+    return { blob: b.blob, xq: b.xq, y0: b.ds.y[0] };
+  });
+  const graph = GOLDEN_CASES.find((c) => c.name === 'tiny-graph')!;
+  return [...built, { blob: writeBlob(graph.network), xq: Int32Array.from(graph.inputs[3]), y0: graph.outputs[3] }];
+}
 
 export interface FuzzFailure {
   seed: number;
@@ -53,7 +73,7 @@ function hostVerdict(blob: Uint8Array): { code: number; net?: Network } {
 
 export function fuzz(seed: number, count: number, onProgress?: (done: number) => void): FuzzSummary {
   const rng = new Prng(seed);
-  const bases = FUZZ_BASES.map(([spec, construction]) => buildFrom(spec, { construction }));
+  const bases = fuzzBases();
   const engine = new Engine('counting');
   const summary: FuzzSummary = { seed, tried: 0, accepted: 0, verdicts: {}, failures: [] };
   for (let i = 0; i < count; i++) {
@@ -94,7 +114,7 @@ export function fuzz(seed: number, count: number, onProgress?: (done: number) =>
       }
     } else {
       // The same instance must still serve a known-good blob after a rejection.
-      if (engine.load(base.blob) !== ErrorCode.Ok || engine.evaluate(base.xq) !== base.ds.y[0]) {
+      if (engine.load(base.blob) !== ErrorCode.Ok || engine.evaluate(base.xq) !== base.y0) {
         fail('a known-good blob no longer evaluates after this rejection');
       }
     }

@@ -3,7 +3,7 @@
 // against. Regenerate only deliberately: `node dist/test/golden/update.js --update`.
 
 import { QuantMode } from '../../assembly/format.js';
-import type { Network } from '../../host/network.js';
+import type { DenseNetwork, Network } from '../../host/network.js';
 
 export interface GoldenCase {
   name: string;
@@ -204,4 +204,53 @@ const interpSteps: GoldenCase = {
   counts: Array.from({ length: 4 }, () => ({ mul: 0, add: 6, cmp: 4, wordOps: 20, loads: 60 })),
 };
 
-export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold, tinyMlp, interpSteps];
+// tiny-graph: tiny-mlp made conditional by hand. Rows r0 = (1, −1), r1 = (0, 2): the two
+// ReLU neurons of layer 1 with their biases folded into θ (z0 ≥ 0 ⇔ r0·x ≥ 0; z1 ≥ 0 ⇔
+// r1·x ≥ 3). Nodes in preorder (m = 5, class c is ref 5 + c):
+//   0: r0·x ≥ 0 ? 2 : 1          1: r1·x ≥ 3 ? right : left
+//   2: r0 reused, ≥ 1 ? 4 : 3     3: r1·x ≥ 3 ? right : left
+//   4: net leaf, mask (Active, Compute | Compute, Compute): neuron 0 is known positive there.
+// Every node visited reads its 24 bytes; computing r0 or r1 reads 8; the mask 1 byte.
+// (1, 3): r0: 1 add, 1 cmp; r1: 1 mul, 1 cmp → right. 4 ops, 8 wordOps, 64 loads.
+// (2, 2), (0, 0): r0: 1 add, 1 cmp; reuse: 1 cmp; r1: 1 mul, 1 cmp → right, left.
+//   5 ops, 10 wordOps, 88 loads.
+// (3, 1): r0: 1 add, 1 cmp; reuse: 1 cmp; the net: neuron 0 (1, −1) → 1 add, no ReLU;
+//   neuron 1 (0, 2), b −3 → 1 mul, 1 add, 1 cmp; layer 2: one weight 1 each → nothing;
+//   argmax 1 cmp. h = (2, 0) → left. mul 1, add 3, cmp 4: 16 wordOps; loads 24 + 8 + 24 +
+//   24 + 1 + 4 neurons × (8 weights + 8 bias) = 145.
+// (10, 0) leaves the domain.
+const tinyGraph: GoldenCase = {
+  name: 'tiny-graph',
+  explanation: 'tiny-mlp as a conditional graph: two rows, a reused register, a net leaf; 4, 5 or 8 ops',
+  network: {
+    kind: 'graph',
+    dim: 2,
+    classes: ['left', 'right'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(9, 9) },
+    rows: Int32Array.of(1, -1, 0, 2),
+    rowCount: 2,
+    nodes: [
+      { kind: 'branch', row: 0, reuse: false, below: 1, above: 2, threshold: 0n },
+      { kind: 'branch', row: 1, reuse: false, below: 5, above: 6, threshold: 3n },
+      { kind: 'branch', row: 0, reuse: true, below: 3, above: 4, threshold: 1n },
+      { kind: 'branch', row: 1, reuse: false, below: 5, above: 6, threshold: 3n },
+      { kind: 'net', row: 0, reuse: false, below: 0, above: 0, threshold: 0n },
+    ],
+    base: { layers: (tinyMlp.network as DenseNetwork).layers, output: 'argmax' },
+    masks: [Uint8Array.of(2, 0, 0, 0)],
+    maxDepth: 3,
+    pairs: 4,
+  },
+  inputs: [[1, 3], [2, 2], [0, 0], [3, 1], [10, 0]],
+  outputs: [1, 1, 0, 0, -34],
+  counts: [
+    { mul: 1, add: 1, cmp: 2, wordOps: 8, loads: 64 },
+    { mul: 1, add: 1, cmp: 3, wordOps: 10, loads: 88 },
+    { mul: 1, add: 1, cmp: 3, wordOps: 10, loads: 88 },
+    { mul: 1, add: 3, cmp: 4, wordOps: 16, loads: 145 },
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
+  ],
+};
+
+export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold, tinyMlp, interpSteps, tinyGraph];
