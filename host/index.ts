@@ -9,7 +9,7 @@ export { chooseQuantization, quantize, quantizeValue, inputDomain } from './data
 export { DataError, DatasetError } from './data/errors.js';
 export { buildNetwork, CONSTRUCTIONS, type Construction, type BuildOptions } from './construct/index.js';
 export { buildSearch } from './construct/search.js';
-export type { Network, SearchNetwork } from './network.js';
+export type { Network, SearchNetwork, DenseNetwork, GraphNetwork } from './network.js';
 export { writeBlob } from './format/writer.js';
 export { readBlob } from './format/reader.js';
 export * from './format/errors.js';
@@ -18,5 +18,8 @@ export { referenceEvaluate, type OpCounts } from './engine/reference.js';
 export { evaluateRows } from './engine/evaluate-rows.js';
 export { verify } from './measure/verify.js';
 export { measure } from './measure/measure.js';
+export { synthesize, type SynthOptions, type Synthesis } from './synth/synthesize.js';
+export { prepareSynthesis } from './synth/prepare.js';
+export { checkSynthesis } from './synth/check.js';
 export { writeFileAtomic } from './io/atomic-write.js';
 export { ErrorCode } from '../assembly/format.js';

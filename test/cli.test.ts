@@ -116,7 +116,7 @@ test('an existing model survives a failed rebuild', () => {
 });
 
 test('--help on every command shows an example', () => {
-  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack']) {
+  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack', 'synth']) {
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
     assert.match(r.out, /Examples?:/, c);

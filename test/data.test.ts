@@ -107,3 +107,27 @@ test('a dataset file is read from disk by its extension', () => {
   writeFileSync(join(dir, 'p.jsonl'), '{"x":[1],"y":"a"}\n{"x":[2],"y":"b"}\n');
   assert.deepEqual(loadDataset(join(dir, 'p.jsonl')).classes, ['a', 'b']);
 });
+
+test('dataset slices keep classes, lines, scale and domain; bad slices are clear errors', () => {
+  const whole = loadDataset('mnist:100');
+  const part = loadDataset('mnist:100[90:100]');
+  assert.equal(part.name, 'mnist:100[90:100]');
+  assert.equal(part.n, 10);
+  assert.deepEqual(part.classes, whole.classes);
+  assert.deepEqual([...part.y], [...whole.y.subarray(90)]);
+  assert.deepEqual([...part.line], [...whole.line.subarray(90)]);
+  assert.deepEqual(part.x, whole.x.slice(90 * 784));
+  assert.equal(part.scale, 255);
+  assert.deepEqual(part.domain, whole.domain);
+  assert.equal(loadDataset('line-alternating:n=10[:3]').n, 3);
+  assert.equal(loadDataset('line-alternating:n=10[7:]').n, 3);
+  const csv = join(mkdtempSync(join(tmpdir(), 'condnet-slice-')), 'slice.csv');
+  writeFileSync(csv, 'a,b,label\n1,1,x\n2,2,y\n1,1,x\n3,3,z\n');
+  const c = loadDataset(`${csv}[1:3]`);
+  assert.deepEqual(c.classes, ['x', 'y', 'z']);
+  assert.deepEqual([...c.y], [1, 2]);
+  assert.deepEqual([...c.line], [3, 5]);
+  for (const bad of ['mnist:100[5:5]', 'mnist:100[0:101]', 'mnist:100[a:3]', 'mnist:100[-1:3]', 'mnist:100[1]']) {
+    assert.throws(() => loadDataset(bad), (e: Error) => e.name === 'DatasetError' && e.message.startsWith(bad), bad);
+  }
+});

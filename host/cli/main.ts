@@ -9,6 +9,7 @@ import { registerEval } from './eval.js';
 import { registerMeasure } from './measure.js';
 import { registerPack } from './pack.js';
 import { registerSweep } from './sweep.js';
+import { registerSynth } from './synth.js';
 import { registerVerify } from './verify.js';
 
 const program = new Command('condnet')
@@ -30,6 +31,7 @@ registerMeasure(program);
 registerDemo(program);
 registerSweep(program);
 registerPack(program);
+registerSynth(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {

@@ -115,3 +115,24 @@ export class DatasetBuilder {
     this.set.rebind(this.x);
   }
 }
+
+/** The distinct inputs with index a ≤ i < b (SPEC §2's n counts distinct inputs, so a slice
+ *  counts them too). The class list stays whole, so class indices mean the same in every
+ *  slice of one dataset; lines, scale and domain are kept. `rows` becomes b − a and
+ *  `duplicates` 0: repeats merged before slicing cannot be told apart by slice. */
+export function sliceDataset(ds: Dataset, a: number, b: number, name = `${ds.name}[${a}:${b}]`): Dataset {
+  if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b > ds.n || a >= b) {
+    throw new DatasetError(`${name}: a slice [a:b] needs 0 ≤ a < b ≤ ${ds.n} (the distinct inputs of ${ds.name}), got [${a}:${b}]`);
+  }
+  return {
+    ...ds,
+    name,
+    rows: b - a,
+    duplicates: 0,
+    n: b - a,
+    x: ds.x.slice(a * ds.dim, b * ds.dim),
+    y: ds.y.slice(a, b),
+    classes: ds.classes.slice(),
+    line: ds.line.slice(a, b),
+  };
+}

@@ -1,10 +1,11 @@
 // Dataset specs, as the CLI and the library take them: `mnist:N`,
 // `synthetic:n=…,d=…,labels=…,seed=…`, `line-alternating:n=…`, or a file path
-// (.jsonl/.ndjson: JSON lines; anything else: CSV).
+// (.jsonl/.ndjson: JSON lines; anything else: CSV); any of them followed by a slice `[a:b]`
+// of its distinct inputs (`mnist:10000[0:8000]`, `data.csv[100:]`).
 
 import { readFileSync } from 'node:fs';
 import { parseCsvDataset, type TableOptions } from './csv.js';
-import type { Dataset } from './dataset.js';
+import { sliceDataset, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 import { parseJsonlDataset } from './jsonl.js';
 import { lineAlternating } from './line-alternating.js';
@@ -44,7 +45,23 @@ export function parseSyntheticSpec(spec: string): SyntheticSpec {
   };
 }
 
+/** A trailing `[a:b]` on any spec: the distinct inputs a ≤ i < b (a defaults to 0, b to n). */
+const SLICE = /\[([^[\]]*)\]$/;
+
 export function loadDataset(spec: string, opts: TableOptions = {}): Dataset {
+  const slice = SLICE.exec(spec);
+  if (slice) {
+    const m = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(slice[1]);
+    if (!m) throw new DatasetError(`${spec}: a slice is [a:b] with non-negative integers a < b, got "[${slice[1]}]"`);
+    const whole = loadWhole(spec.slice(0, slice.index), opts);
+    const a = m[1] === '' ? 0 : Number(m[1]);
+    const b = m[2] === '' ? whole.n : Number(m[2]);
+    return sliceDataset(whole, a, b, spec);
+  }
+  return loadWhole(spec, opts);
+}
+
+function loadWhole(spec: string, opts: TableOptions): Dataset {
   if (spec.startsWith('mnist:')) return loadMnist(int(spec, 'N', spec.slice('mnist:'.length)));
   if (spec.startsWith('synthetic:')) return generateSynthetic(parseSyntheticSpec(spec));
   if (spec.startsWith('line-alternating:')) {

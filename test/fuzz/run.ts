@@ -15,6 +15,8 @@ import type { Construction } from '../../host/construct/index.js';
 import { writeBlob } from '../../host/format/writer.js';
 import { buildFrom } from '../helpers.js';
 import { GOLDEN_CASES } from '../golden/cases.js';
+import { synthesize } from '../../host/synth/synthesize.js';
+import type { DenseNetwork } from '../../host/network.js';
 import { mutate, type Mutation } from './mutate.js';
 
 /** Valid blobs the mutations start from: every kind, both TreeNodes widths (graphs below). */
@@ -35,15 +37,22 @@ interface Base {
   y0: number;
 }
 
-/** The built models, and the hand-made graph (golden tiny-graph: branches, a reused
- *  register, a net leaf with its mask and base network). */
+/** The built models, the hand-made graph (golden tiny-graph: branches, a reused register, a
+ *  net leaf with its mask and base network) and a synthesized one (`interp` cut at depth 2:
+ *  one shared row computed once, net leaves over a shared-row base). */
 function fuzzBases(): Base[] {
   const built = FUZZ_BASES.map(([spec, construction]) => {
     const b = buildFrom(spec, { construction });
     return { blob: b.blob, xq: b.xq, y0: b.ds.y[0] };
   });
   const graph = GOLDEN_CASES.find((c) => c.name === 'tiny-graph')!;
-  return [...built, { blob: writeBlob(graph.network), xq: Int32Array.from(graph.inputs[3]), y0: graph.outputs[3] }];
+  const interp = buildFrom('synthetic:n=12,d=3,labels=3,seed=4', { construction: 'interp' });
+  const synth = synthesize(interp.net as DenseNetwork, interp.xq, interp.ds.n, { leaves: 'constant', maxDepth: 2 });
+  return [
+    ...built,
+    { blob: writeBlob(graph.network), xq: Int32Array.from(graph.inputs[3]), y0: graph.outputs[3] },
+    { blob: writeBlob(synth.graph), xq: interp.xq, y0: interp.ds.y[0] },
+  ];
 }
 
 export interface FuzzFailure {

@@ -1,0 +1,148 @@
+// condnet synth <network> <dataset> -o model.cnb [--leaves constant|affine] [--max-depth N]
+//   [--holdout D] [--weight-bits B] [--beta β] [--json]: a conditional graph synthesized from an
+// unconditional network (SPEC §3.5), checked in the engine against the network it came from.
+
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { MAX_DEPTH } from '../../assembly/format.js';
+import { DataError } from '../data/errors.js';
+import { writeBlob } from '../format/writer.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { MAX_WEIGHT_BITS } from '../import/quantize-network.js';
+import { checkSynthesis } from '../synth/check.js';
+import { prepareSynthesis } from '../synth/prepare.js';
+import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKind } from '../synth/synthesize.js';
+import { CliError } from './errors.js';
+import { table } from './format-table.js';
+import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
+
+interface SynthFlags {
+  output: string;
+  leaves: LeafKind;
+  maxDepth?: number;
+  holdout?: string;
+  weightBits?: number;
+  beta: number;
+  json?: boolean;
+  header?: boolean;
+}
+
+export function registerSynth(program: Command): void {
+  withHeaderOptions(program
+    .command('synth')
+    .description('synthesize a conditional network from an unconditional one (SPEC §3.5), exact on the dataset, and compare them in the engine')
+    .argument('<network>', 'a dense blob (.cnb: `pack`, `build -c interp`), or a network file (condnet JSON, tfjs model.json, ONNX) quantized as `pack` does')
+    .argument('<dataset>', 'the inputs the graph must serve (its truth is the network\'s own class on each)')
+    .requiredOption('-o, --output <file>', 'graph blob to write')
+    .addOption(new Option('--leaves <kind>', 'leaf rule: a class once the inputs agree on it (constant), or the network under a mask once they share one activation pattern (affine)')
+      .choices(LEAF_KINDS as LeafKind[]).default('constant'))
+    .option('--max-depth <n>', `most branch tests on a path (0 … ${MAX_DEPTH}); deeper inputs finish in the network under a mask`, parseDepth)
+    .option('--holdout <dataset>', 'held-out inputs: how often the graph agrees with the network off its inputs (fidelity)')
+    .option('--weight-bits <b>', 'network files: signed bits per weight after scaling (default 8)', parseWeightBits)
+    .option('--beta <b>', 'constant leaves: weight of the size term of the split score (docs/SYNTH.md)', parseBeta, DEFAULT_SYNTH_BETA)
+    .option('--json', 'print the report as JSON'))
+    .addHelpText('after', '\nExamples:\n' +
+      "  condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --holdout 'mnist:10000[8000:10000]' -o mlp-synth.cnb\n" +
+      '  condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
+      '  condnet synth interp.cnb synthetic:n=1000,d=16,labels=distinct -o interp-synth.cnb   # the binary search of `search`')
+    .action((file: string, spec: string, flags: SynthFlags) => {
+      const p = progress(flags.json);
+      const ds = openDataset(spec, flags);
+      const holdout = flags.holdout ? openDataset(flags.holdout, flags) : undefined;
+      const input = prepareSynthesis(file, ds, { holdout, weightBits: flags.weightBits });
+      const net = input.network;
+      let result;
+      try {
+        result = withStep(p, `synthesize (${flags.leaves})`, ds.n, (step) =>
+          synthesize(net, input.xq, ds.n, { leaves: flags.leaves, maxDepth: flags.maxDepth, beta: flags.beta, onProgress: (done) => step.update(done) }));
+      } catch (e) {
+        if (e instanceof SynthesisError && e.index !== undefined) throw new DataError(ds.name, ds.line[e.index], 1, e.message.replace(/^input \d+: /, ''));
+        throw e;
+      }
+      const { graph, stats } = result;
+      const blob = writeBlob(graph);
+      const check = withStep(p, 'check in the engine', 1, () =>
+        checkSynthesis(input.blob, blob, net.classes, ds, input.xq, holdout && input.holdoutXq ? { ds: holdout, xq: input.holdoutXq } : undefined));
+      const exact = check.reproduced === check.n;
+      if (exact) writeFileAtomic(flags.output, blob);
+      const report = {
+        network: file,
+        source: input.source,
+        layers: net.layers.map((l) => `${l.inputs}→${l.outputs}${l.relu ? ' relu' : ''}${l.sharedRow ? ' shared' : ''}`),
+        dataset: ds.name,
+        n: ds.n,
+        leaves: flags.leaves,
+        depthLimit: Math.min(flags.maxDepth ?? MAX_DEPTH, MAX_DEPTH),
+        ...(flags.leaves === 'constant' ? { beta: flags.beta } : {}),
+        synthesis: stats,
+        reproduced: check.reproduced,
+        mismatches: check.mismatches,
+        ops: check.ops,
+        blobBytes: { dense: input.blob.length, graph: blob.length },
+        ...(check.holdout ? { holdout: check.holdout } : {}),
+        output: exact ? flags.output : null,
+      };
+      if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else process.stdout.write(humanReport(report, check, exact));
+      if (!exact) process.exitCode = 1;
+    });
+}
+
+function humanReport(r: {
+  network: string; layers: string[]; dataset: string; n: number; leaves: LeafKind; depthLimit: number;
+  synthesis: ReturnType<typeof synthesize>['stats']; blobBytes: { dense: number; graph: number }; output: string | null;
+}, check: ReturnType<typeof checkSynthesis>, exact: boolean): string {
+  const s = r.synthesis;
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  const plural = (k: number, one: string, many = `${one}s`) => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
+  const lines: string[] = [];
+  lines.push(`${r.network}: ${r.layers.join(', ')}`);
+  lines.push(`${r.dataset}: ${plural(r.n, 'input')}, ${plural(s.patterns, 'activation pattern')}`);
+  lines.push(`synthesized (${r.leaves} leaves, depth limit ${r.depthLimit}) in ${s.seconds.toFixed(2)} s: ` +
+    `${plural(s.branches, 'branch', 'branches')} (${s.reusedBranches.toLocaleString('en-US')} reusing a register), ` +
+    `${plural(s.classLeaves, 'class leaf', 'class leaves')}, ${plural(s.netLeaves, 'net leaf', 'net leaves')}${s.depthLimited ? ` (${s.depthLimited} at the depth limit)` : ''}; ` +
+    `${plural(s.rows, 'row')}, ${plural(s.masks, 'mask')}, depth ${s.maxDepth}` +
+    (s.skippedWide + s.skippedBound > 0 ? `; refused tests: ${s.skippedWide} wider than i32, ${s.skippedBound} past the i64 bound` : ''));
+  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)`);
+  for (const m of check.mismatches) lines.push(`  line ${m.line}: network "${m.expected}", graph "${m.got}"`);
+  const o = check.ops;
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) + '×' : '-');
+  const rows: (string | number)[][] = [
+    ['ops mean', o.dense.total.mean, o.graph.total.mean, ratio(o.dense.total.mean, o.graph.total.mean)],
+    ['ops max', o.dense.total.max, o.graph.total.max, ratio(o.dense.total.max, o.graph.total.max)],
+    ['cmp mean', o.dense.cmp.mean, o.graph.cmp.mean, ratio(o.dense.cmp.mean, o.graph.cmp.mean)],
+    ['cmp max', o.dense.cmp.max, o.graph.cmp.max, ratio(o.dense.cmp.max, o.graph.cmp.max)],
+    ['blob bytes', r.blobBytes.dense, r.blobBytes.graph, ratio(r.blobBytes.dense, r.blobBytes.graph)],
+  ];
+  const h = check.holdout;
+  if (h) {
+    rows.push([`held-out ops mean`, h.ops.dense.total.mean, h.ops.graph.total.mean, ratio(h.ops.dense.total.mean, h.ops.graph.total.mean)]);
+    rows.push([`held-out ops max`, h.ops.dense.total.max, h.ops.graph.total.max, ratio(h.ops.dense.total.max, h.ops.graph.total.max)]);
+  }
+  lines.push('', table(rows, ['', 'dense', 'graph', 'dense/graph']), '');
+  if (h) {
+    lines.push(`held out ${h.dataset}: the graph agrees with the network on ${h.agree.toLocaleString('en-US')} / ${h.n.toLocaleString('en-US')} inputs (fidelity ${pct(h.fidelity)})` +
+      (h.accuracy ? `; accuracy against the labels: network ${pct(h.accuracy.dense)}, graph ${pct(h.accuracy.graph)}` : ''));
+  }
+  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : 'nothing written: the graph is not exact (a bug: please report it)');
+  return lines.join('\n') + '\n';
+}
+
+function parseDepth(v: string): number {
+  const d = parseIntOption('--max-depth')(v);
+  if (d < 0 || d > MAX_DEPTH) throw new CliError(`--max-depth must be 0 … ${MAX_DEPTH}, got "${v}"`, 2);
+  return d;
+}
+
+function parseWeightBits(v: string): number {
+  const b = parseIntOption('--weight-bits')(v);
+  if (b < 2 || b > MAX_WEIGHT_BITS) throw new CliError(`--weight-bits must be 2 … ${MAX_WEIGHT_BITS}, got "${v}"`, 2);
+  return b;
+}
+
+function parseBeta(v: string): number {
+  const b = Number(v);
+  if (v.trim() === '' || !(b >= 0 && b <= 16)) throw new CliError(`--beta must be a number from 0 to 16, got "${v}"`, 2);
+  return b;
+}

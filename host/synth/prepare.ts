@@ -1,0 +1,105 @@
+// What synthesis starts from: the exact integer network and the quantized inputs it must serve.
+// A dense blob is taken as it is (its quantization and domain); a float network file is
+// quantized exactly as `pack` does (host/import/pack.ts), except that with a held-out set the
+// input domain must cover the held-out inputs too: a declared domain (MNIST 0–255) already
+// does, an observed one is the union of both sets' widened ranges.
+
+import { readFileSync } from 'node:fs';
+import { MAGIC } from '../../assembly/format.js';
+import type { Dataset } from '../data/dataset.js';
+import { DataError, DatasetError } from '../data/errors.js';
+import { chooseQuantization, inputDomain, quantize, type Domain } from '../data/quantize.js';
+import { readBlob } from '../format/reader.js';
+import { writeBlob } from '../format/writer.js';
+import { NetworkImportError } from '../import/float-network.js';
+import { loadFloatNetwork } from '../import/load.js';
+import { outputClasses } from '../import/pack.js';
+import { DEFAULT_WEIGHT_BITS, quantizeNetwork } from '../import/quantize-network.js';
+import type { DenseNetwork } from '../network.js';
+
+export interface SynthInput {
+  network: DenseNetwork;
+  /** The dense network's blob (the file's own bytes when it was one). */
+  blob: Uint8Array;
+  /** The dataset's inputs in the network's quantization, all within its domain. */
+  xq: Int32Array;
+  /** The held-out inputs, likewise. */
+  holdoutXq?: Int32Array;
+  /** `blob`: a dense .cnb; `float`: a network file quantized here. */
+  source: 'blob' | 'float';
+  /** Float networks: the power-of-two shift of each layer. */
+  shifts?: number[];
+}
+
+export interface PrepareOptions {
+  holdout?: Dataset;
+  /** Float networks only (default 8). */
+  weightBits?: number;
+}
+
+function isBlob(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC;
+}
+
+export function prepareSynthesis(file: string, ds: Dataset, opts: PrepareOptions = {}): SynthInput {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new NetworkImportError(file, `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const holdout = opts.holdout;
+  if (isBlob(bytes)) {
+    if (opts.weightBits !== undefined) throw new NetworkImportError(file, 'a blob is already quantized: --weight-bits applies to float networks only');
+    const { network } = readBlob(bytes);
+    if (network.kind !== 'dense') throw new NetworkImportError(file, `a ${network.kind} blob; synth needs an unconditional network (a dense blob, e.g. from \`condnet pack\` or \`build -c interp\`)`);
+    const xq = inputsFor(network, ds);
+    return { network, blob: bytes, xq, ...(holdout ? { holdoutXq: inputsFor(network, holdout) } : {}), source: 'blob' };
+  }
+  const float = loadFloatNetwork(file);
+  if (ds.dim !== float.inputDim) throw new NetworkImportError(file, `takes ${float.inputDim} inputs; ${ds.name} has ${ds.dim}`);
+  const quant = chooseQuantization(ds);
+  const xq = quantize(ds, quant);
+  let domain = inputDomain(ds, xq);
+  let holdoutXq: Int32Array | undefined;
+  if (holdout) {
+    if (holdout.dim !== ds.dim) throw new DatasetError(`${holdout.name} has ${holdout.dim} features per input, ${ds.name} has ${ds.dim}`);
+    holdoutXq = quantize(holdout, quant);
+    if (!ds.domain) domain = union(domain, inputDomain(holdout, holdoutXq));
+  }
+  const q = quantizeNetwork(float, quant, domain, outputClasses(float, ds), opts.weightBits ?? DEFAULT_WEIGHT_BITS);
+  const network = q.network;
+  checkDomain(network, ds, xq);
+  if (holdout && holdoutXq) checkDomain(network, holdout, holdoutXq);
+  return { network, blob: writeBlob(network), xq, ...(holdoutXq ? { holdoutXq } : {}), source: 'float', shifts: q.shifts };
+}
+
+function union(a: Domain, b: Domain): Domain {
+  return {
+    lo: Int32Array.from(a.lo, (v, j) => Math.min(v, b.lo[j])),
+    hi: Int32Array.from(a.hi, (v, j) => Math.max(v, b.hi[j])),
+  };
+}
+
+/** A dataset in a network's quantization, every value checked against its domain. */
+export function inputsFor(net: DenseNetwork, ds: Dataset): Int32Array {
+  if (ds.dim !== net.dim) throw new DatasetError(`the network takes ${net.dim} features per input, ${ds.name} has ${ds.dim}`);
+  const xq = quantize(ds, net.quant);
+  checkDomain(net, ds, xq);
+  return xq;
+}
+
+/** Synthesis serves inputs within the network's declared domain only (its bounds are proven
+ *  there): a value outside is an error naming its line and column. */
+export function checkDomain(net: DenseNetwork, ds: Dataset, xq: Int32Array): void {
+  const d = net.dim;
+  for (let i = 0; i < ds.n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = xq[i * d + j];
+      if (v < net.domain.lo[j] || v > net.domain.hi[j]) {
+        throw new DataError(ds.name, ds.line[i], j + 1,
+          `value ${ds.x[i * d + j]} (${v} quantized) is outside the network's input domain ${net.domain.lo[j]} … ${net.domain.hi[j]}`);
+      }
+    }
+  }
+}
