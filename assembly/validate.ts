@@ -175,6 +175,30 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
 const STACK_ENTRIES: u32 = MAX_DEPTH + 2;
 const STACK: usize = memory.data(STACK_ENTRIES << 3);
 
+/** The walk's first stack entry, (node 0, depth 1), when there are nodes: the stack's top. */
+function walkStart(m: u32): u32 {
+  if (m == 0) return 0;
+  store<u32>(STACK, 0);
+  store<u32>(STACK + 4, 1);
+  return 1;
+}
+
+/** Push a node's children, "at or above" first so that "below" is walked first: a ref < m
+ *  with depth + 1, a ref ≥ m checked as a class. The new top, or −1 for a class ≥ C. */
+function pushChildren(top: u32, above: u32, below: u32, depth: u32, m: u32, classes: u32): i32 {
+  for (let k = 0; k < 2; k++) {
+    const child = k == 0 ? above : below;
+    if (child >= m) {
+      if (child - m >= classes) return -1;
+    } else {
+      store<u32>(STACK + (top << 3), child);
+      store<u32>(STACK + (top << 3) + 4, depth + 1);
+      top++;
+    }
+  }
+  return <i32>top;
+}
+
 function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
   const elem = secElem(SectionId.TreeNodes);
   const m = secCount(SectionId.TreeNodes);
@@ -186,12 +210,7 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
   // Walk the refs in preorder: node r must be the next one stored, so every link points
   // forward, no node is shared or unreachable, and the walk ends after m nodes.
   let next: u32 = 0;
-  let top: u32 = 0;
-  if (m > 0) {
-    store<u32>(STACK, 0);
-    store<u32>(STACK + 4, 1);
-    top = 1;
-  }
+  let top = walkStart(m);
   while (top > 0) {
     top--;
     const r = load<u32>(STACK + (top << 3));
@@ -201,17 +220,9 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
     next++;
     const node = nodes + <usize>r * elem;
     if (nodeField(node, T_FEATURE, w) >= d) return ErrorCode.BadNode;
-    // Push "at or above" first so that "below" is walked first.
-    for (let k: usize = T_ABOVE; k >= <usize>T_BELOW; k--) {
-      const child = nodeField(node, k, w);
-      if (child >= m) {
-        if (child - m >= classes) return ErrorCode.BadLeaf;
-      } else {
-        store<u32>(STACK + (top << 3), child);
-        store<u32>(STACK + (top << 3) + 4, depth + 1);
-        top++;
-      }
-    }
+    const pushed = pushChildren(top, nodeField(node, T_ABOVE, w), nodeField(node, T_BELOW, w), depth, m, classes);
+    if (pushed < 0) return ErrorCode.BadLeaf;
+    top = <u32>pushed;
   }
   if (next != m) return ErrorCode.BadNode;
   setTree(nodes, m, w);
@@ -313,12 +324,7 @@ function validateGraph(ptr: usize, len: u32, d: u32, classes: u32, maxDepth: u32
   if (m > <u32>MAX_TREE_NODES || !shaped(SectionId.GraphNodes, GRAPH_NODE_BYTES, m)) return ErrorCode.BadSection;
   const nodes = ptr + secOffset(SectionId.GraphNodes);
   let next: u32 = 0;
-  let top: u32 = 0;
-  if (m > 0) {
-    store<u32>(STACK, 0);
-    store<u32>(STACK + 4, 1);
-    top = 1;
-  }
+  let top = walkStart(m);
   while (top > 0) {
     top--;
     const r = load<u32>(STACK + (top << 3));
@@ -339,16 +345,9 @@ function validateGraph(ptr: usize, len: u32, d: u32, classes: u32, maxDepth: u32
     if (nk != GraphNodeKind.Branch) return ErrorCode.BadNode;
     if (depth > maxDepth) return ErrorCode.BadDepth;
     if (flags > <u32>GraphFlag.Reuse || row >= rowCount) return ErrorCode.BadNode;
-    for (let k: usize = G_ABOVE; k >= <usize>G_BELOW; k -= 4) {
-      const child = load<u32>(node + k);
-      if (child >= m) {
-        if (child - m >= classes) return ErrorCode.BadLeaf;
-      } else {
-        store<u32>(STACK + (top << 3), child);
-        store<u32>(STACK + (top << 3) + 4, depth + 1);
-        top++;
-      }
-    }
+    const pushed = pushChildren(top, load<u32>(node + G_ABOVE), load<u32>(node + G_BELOW), depth, m, classes);
+    if (pushed < 0) return ErrorCode.BadLeaf;
+    top = <u32>pushed;
   }
   if (next != m) return ErrorCode.BadNode;
   const half = <u64>widest << 3;

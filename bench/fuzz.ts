@@ -27,7 +27,7 @@ const md = `# Reliability
 
 \`node dist/bench/fuzz.js ${count} ${seed}\` (bench/fuzz.ts), run on ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s.
 Structure-aware mutations (${MUTATIONS.join(', ')}) of valid blobs of every kind built from
-${FUZZ_BASES.map(([spec, c]) => `\`${spec}\` (${c})`).join(', ')}, and the hand-made conditional graph \`tiny-graph\` (test/golden); most re-fix the declared length and the CRC so the
+${FUZZ_BASES.map(([spec, c]) => `\`${spec}\` (${c})`).join(', ')}, the hand-made conditional graph \`tiny-graph\` (test/golden) and a synthesized one (\`interp\` of the set above cut at depth 2: a reused register, net leaves); most re-fix the declared length and the CRC so the
 deeper checks run. For each blob: engine validator and host reader must agree on the error
 code; the engine must not trap; an accepted blob must evaluate 8 random in-domain inputs
 equal to the reference evaluator (outputs and counts), without reading outside the blob and

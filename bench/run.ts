@@ -112,7 +112,7 @@ ${builds.map((b) => `| ${b.dataset} | ${f2(b.seconds)} | ${f2(b.loadSeconds)} | 
 
 ### Engine size
 
-Release engine \`build/condnet.wasm\`: ${engineBytes('release').length.toLocaleString('en-US')} bytes (every kind: search, tree, dense, limb programs; budget ${ENGINE_BUDGET_BYTES.toLocaleString('en-US')}, asserted in
+Release engine \`build/condnet.wasm\`: ${engineBytes('release').length.toLocaleString('en-US')} bytes (every kind: search, tree, dense, limb programs, conditional graphs; budget ${ENGINE_BUDGET_BYTES.toLocaleString('en-US')}, asserted in
 test/engine-budget.test.ts). Counting build: ${engineBytes('counting').length.toLocaleString('en-US')} bytes.
 `;
 
