@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BAD_DATA } from './bad-data.js';
@@ -115,8 +115,21 @@ test('an existing model survives a failed rebuild', () => {
   assert.deepEqual(readFileSync(model), before);
 });
 
+test('an output path that is a link or a folder is refused, and left as it was', () => {
+  const target = join(dir, 'target.txt');
+  writeFileSync(target, 'keep');
+  const link = join(dir, 'link.cnb');
+  symlinkSync(target, link);
+  const r = run(['build', 'line-alternating:n=10', '-o', link]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /link\.cnb: not a regular file/);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.equal(readFileSync(target, 'utf8'), 'keep');
+  assert.equal(run(['build', 'line-alternating:n=10', '-o', dir]).code, 2);
+});
+
 test('--help on every command shows an example', () => {
-  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack', 'synth']) {
+  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack', 'synth', 'report', 'export-onnx']) {
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
     assert.match(r.out, /Examples?:/, c);

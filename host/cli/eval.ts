@@ -7,6 +7,7 @@ import { readBlob } from '../format/reader.js';
 import { parseCsvFeatures } from '../data/csv.js';
 import { CliError } from './errors.js';
 import { readModel, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 export function registerEval(program: Command): void {
   withHeaderOptions(program
@@ -25,10 +26,12 @@ export function registerEval(program: Command): void {
       } catch (e) {
         throw new CliError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
-      const rows = parseCsvFeatures(text, name, network.dim, {
+      // Piped output (the usual case) shows no bar; a terminal sees one for long inputs.
+      const p = progress();
+      const rows = withStep(p, `read ${name}`, 1, () => parseCsvFeatures(text, name, network.dim, {
         header: flags.header, notice: (m) => process.stderr.write(`condnet: ${m}\n`),
-      });
-      const labels = evaluateRows(blob, network, rows, name);
+      }));
+      const labels = withStep(p, 'evaluate in the engine', 1, () => evaluateRows(blob, network, rows, name));
       process.stdout.write(labels.map((l) => l + '\n').join(''));
     });
 }

@@ -6,8 +6,10 @@ import { registerBuild } from './build.js';
 import { registerDemo } from './demo.js';
 import { reportError } from './errors.js';
 import { registerEval } from './eval.js';
+import { registerExportOnnx } from './export-onnx.js';
 import { registerMeasure } from './measure.js';
 import { registerPack } from './pack.js';
+import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerSynth } from './synth.js';
 import { registerVerify } from './verify.js';
@@ -32,6 +34,8 @@ registerDemo(program);
 registerSweep(program);
 registerPack(program);
 registerSynth(program);
+registerExportOnnx(program);
+registerReport(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {

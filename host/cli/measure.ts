@@ -1,9 +1,13 @@
-// condnet measure <model.cnb> <dataset> [--json]: SPEC §2's counts per input, bytes, time.
+// condnet measure <model.cnb> <dataset> [--json] [--energy [name|file]]: SPEC §2's counts per
+// input, bytes, time, and (SPEC §7) pJ per input under an energy model file (docs/ENERGY.md).
 
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
+import { DEFAULT_ENERGY_MODEL, EnergyModelError, loadEnergyModel, measureEnergy, type EnergyModel, type EnergyReport } from '../measure/energy.js';
+import { CliError } from './errors.js';
 import { table } from './format-table.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 export function measureText(r: MeasureReport): string {
   const row = (name: string, s: { min: number; mean: number; max: number }) => [name, s.min, s.mean, s.max];
@@ -31,6 +35,29 @@ export function measureText(r: MeasureReport): string {
   return lines.filter((l, i, a) => !(l === '' && i === a.length - 1)).join('\n') + '\n';
 }
 
+/** The --energy section of the human output. */
+export function energyText(e: EnergyReport): string {
+  const kb = (b: number | null) => (b === null ? 'any size' : `≤ ${b.toLocaleString('en-US')} bytes`);
+  const row = (name: string, s: { mean: number; max: number }) => [name, s.mean, s.max];
+  const side = (label: string, x: EnergyReport['integer']) => [
+    row(`${label} arithmetic`, x.arithmetic), row(`${label} memory`, x.memory), row(`${label} total`, x.total),
+  ];
+  return [
+    `energy (${e.model}, ${e.file}; estimates, docs/ENERGY.md): model of ${e.modelBytes.toLocaleString('en-US')} bytes read from ${e.sram.name} (${kb(e.sram.maxBytes)}), ${e.sram.pJPer64BitRead} pJ per 64-bit read`,
+    table([...side('integer (engine)', e.integer), ...side('float32 (same ops)', e.float32)], ['pJ per input', 'mean', 'max']),
+    `float32 / integer, mean total: ${Number.isNaN(e.float32OverInteger) ? '-' : e.float32OverInteger.toFixed(3)}`,
+  ].join('\n') + '\n';
+}
+
+function openEnergyModel(nameOrFile: string): EnergyModel {
+  try {
+    return loadEnergyModel(nameOrFile);
+  } catch (e) {
+    if (e instanceof EnergyModelError) throw new CliError(`energy model ${e.message}`);
+    throw e;
+  }
+}
+
 export function registerMeasure(program: Command): void {
   withHeaderOptions(program
     .command('measure')
@@ -38,10 +65,17 @@ export function registerMeasure(program: Command): void {
     .argument('<model>', 'model blob (.cnb)')
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
     .option('--no-timing', 'skip the timing run')
-    .option('--json', 'print the report as JSON'))
-    .addHelpText('after', '\nExample:\n  condnet measure model.cnb mnist:10000 --json')
-    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean }) => {
-      const r = measure(readModel(model), openDataset(spec, flags), { timing: flags.timing });
-      process.stdout.write(flags.json ? JSON.stringify(r, null, 2) + '\n' : measureText(r));
+    .option('--json', 'print the report as JSON')
+    .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`))
+    .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm')
+    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true }) => {
+      const energyModel = flags.energy === undefined ? null : openEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
+      const p = progress(flags.json);
+      const blob = readModel(model);
+      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
+      const r = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1, () => measure(blob, ds, { timing: flags.timing }));
+      const energy = energyModel === null ? null : withStep(p, 'energy', 1, () => measureEnergy(blob, ds, energyModel));
+      if (flags.json) process.stdout.write(JSON.stringify(energy === null ? r : { ...r, energy }, null, 2) + '\n');
+      else process.stdout.write(measureText(r) + (energy === null ? '' : '\n' + energyText(energy)));
     });
 }

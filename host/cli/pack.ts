@@ -13,6 +13,7 @@ import { outputClasses, packForDataset } from '../import/pack.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 interface PackFlags { dataset?: string; weightBits: number; fracBits: number; inputRange: string; output: string; json?: boolean; header?: boolean }
 
@@ -29,12 +30,13 @@ export function registerPack(program: Command): void {
     .option('--json', 'print a JSON summary'))
     .addHelpText('after', '\nExample:\n  condnet pack test/fixtures/mnist-mlp/model.json --dataset mnist:10000 -o mlp.cnb')
     .action((file: string, flags: PackFlags) => {
+      const p = progress(flags.json);
       const net = loadFloatNetwork(file);
-      const ds = flags.dataset ? openDataset(flags.dataset, flags) : undefined;
+      const ds = flags.dataset ? withStep(p, `load ${flags.dataset}`, 1, () => openDataset(flags.dataset!, flags)) : undefined;
       let q: NetworkQuantization;
       let xq: Int32Array | undefined;
       if (ds) {
-        ({ xq, ...q } = packForDataset(net, ds, flags.weightBits));
+        ({ xq, ...q } = withStep(p, 'quantize', 1, () => packForDataset(net, ds, flags.weightBits)));
       } else {
         const [lo, hi] = flags.inputRange.split(',').map(Number);
         if (!(lo <= hi)) throw new CliError(`--input-range must be lo,hi with lo ≤ hi, got "${flags.inputRange}"`, 2);
@@ -46,11 +48,17 @@ export function registerPack(program: Command): void {
       // How many of the given inputs the quantized network classifies differently from the float one.
       let changed: number | undefined;
       if (ds && xq) {
-        const engine = new Engine('release');
-        engine.loadOrThrow(blob);
-        const out = engine.evaluateBatch(xq, ds.n);
-        changed = 0;
-        for (let i = 0; i < ds.n; i++) if (out[i] !== floatClassify(net, ds.x, i * ds.dim)) changed++;
+        changed = withStep(p, 'compare with the float network', ds.n, (step) => {
+          const engine = new Engine('release');
+          engine.loadOrThrow(blob);
+          const out = engine.evaluateBatch(xq!, ds.n);
+          let k = 0;
+          for (let i = 0; i < ds.n; i++) {
+            if (out[i] !== floatClassify(net, ds.x, i * ds.dim)) k++;
+            if (i % 1024 === 0) step.update(i);
+          }
+          return k;
+        });
       }
       writeFileAtomic(flags.output, blob);
       const summary = {

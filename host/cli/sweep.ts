@@ -34,10 +34,12 @@ export function registerSweep(program: Command): void {
         constructions: names as Construction[],
         nMax: flags.nMax,
         onProgress: (what) => {
+          step.update(1);
           step.stop();
           step = p.step(what, 1);
         },
       });
+      step.update(1);
       step.stop();
       if (flags.plot) {
         const svg = await opsVersusNSvg(Object.entries(report.constructions).map(([name, e]) => ({

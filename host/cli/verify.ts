@@ -7,6 +7,7 @@ import { loadFloatNetwork } from '../import/load.js';
 import { packForDataset } from '../import/pack.js';
 import { verify, verifyAgainst } from '../measure/verify.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 export function registerVerify(program: Command): void {
   withHeaderOptions(program
@@ -18,11 +19,12 @@ export function registerVerify(program: Command): void {
     .option('--json', 'print the report as JSON'))
     .addHelpText('after', '\nExamples:\n  condnet verify model.cnb mnist:10000\n  condnet verify model.cnb mnist:10000 --against mlp/model.json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; against?: string }) => {
+      const p = progress(flags.json);
       const blob = readModel(model);
-      const ds = openDataset(spec, flags);
+      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
       const against = flags.against;
-      const r = against === undefined ? verify(blob, ds)
-        : verifyAgainst(blob, against.endsWith('.cnb') ? readModel(against) : writeBlob(packForDataset(loadFloatNetwork(against), ds).network), ds);
+      const r = withStep(p, 'verify in the engine', 1, () => (against === undefined ? verify(blob, ds)
+        : verifyAgainst(blob, against.endsWith('.cnb') ? readModel(against) : writeBlob(packForDataset(loadFloatNetwork(against), ds).network), ds)));
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         const pct = ((100 * r.correct) / r.n).toFixed(2);

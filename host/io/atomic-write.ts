@@ -2,11 +2,28 @@
 // then rename over the target. A crash or an error leaves the old file or the new one, never
 // half of one.
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
+/** An output path the rename would misuse: a symbolic link (such as /dev/stdout, which the
+ *  rename would replace with a file), a device or a folder. */
+export class OutputPathError extends Error {
+  constructor(path: string) {
+    super(`${path}: not a regular file (a link, device or folder); give the path of the file to write`);
+    this.name = 'OutputPathError';
+  }
+}
+
+/** Refuse an output path that exists and is not a regular file; commands call it before
+ *  their long work, and every write checks it again. */
+export function checkOutputPath(path: string): void {
+  const target = lstatSync(path, { throwIfNoEntry: false });
+  if (target && !target.isFile()) throw new OutputPathError(path);
+}
+
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
+  checkOutputPath(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let fd: number | undefined;

@@ -5,6 +5,7 @@
 
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { lineAlternatingBound } from '../data/line-alternating.js';
 
 export interface PlotSeries {
   name: string;
@@ -13,16 +14,19 @@ export interface PlotSeries {
 
 const LOG2 = 'log₂ n';
 const SQRT = '√n';
+/** SPEC §2's name for ⌈log₂(n/2)⌉: proven for the line-alternating dataset only. */
+export const LOWER_BOUND = 'line-alternating bound ⌈log₂(n/2)⌉';
 // Reference curves are sampled, not drawn per data point, so they stay smooth between sparse n.
 const REFERENCE_SAMPLES = 48;
 const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 
 /** An SVG (a complete standalone document string) of ops per input against n, both axes
  *  logarithmic (base 2 ticks on n are nice), one line+points per series, plus two dashed
- *  reference curves labelled "log₂ n" and "√n" evaluated at the same n range. */
+ *  reference curves labelled "log₂ n" and "√n" evaluated at the same n range; with `lowerBound`,
+ *  also SPEC §2's line-alternating bound ⌈log₂(n/2)⌉ as a staircase (LOWER_BOUND). */
 export async function opsVersusNSvg(
   series: PlotSeries[],
-  opts: { title?: string; yLabel?: string } = {},
+  opts: { title?: string; yLabel?: string; lowerBound?: boolean } = {},
 ): Promise<string> {
   // A log axis cannot place 0 (a one-class tree does no operations), so such points are left out.
   const rows = series.flatMap((s) =>
@@ -42,14 +46,25 @@ export async function opsVersusNSvg(
     refs.push({ name: LOG2, n, ops: Math.log2(n) }, { name: SQRT, n, ops: Math.sqrt(n) });
   }
 
+  // The bound is a staircase, ⌈log₂(n/2)⌉ = k on (2^k, 2^(k+1)]: drawn step-before through its
+  // value at each power of two (it starts at n = 4, its first value above 0 on the log axis).
+  const bound: { name: string; n: number; ops: number }[] = [];
+  if (opts.lowerBound) {
+    const start = Math.max(lo, 4);
+    const at = (n: number) => ({ name: LOWER_BOUND, n, ops: lineAlternatingBound(n) });
+    if (start <= hi) bound.push(at(start));
+    for (let p = 2 ** (Math.floor(Math.log2(start)) + 1); p <= hi; p *= 2) bound.push(at(p));
+    if (bound.length && bound[bound.length - 1].n < hi) bound.push(at(hi));
+  }
+
   const xTicks = powersOfTwo(nMin, hi);
   const labels: Record<string, string> = {};
   for (const t of xTicks) labels[t] = '2' + superscript(Math.log2(t));
-  const opsAll = [...rows, ...refs].map((r) => r.ops);
+  const opsAll = [...rows, ...refs, ...bound].map((r) => r.ops);
   const yTicks = powersOfTwo(Math.min(...opsAll), Math.max(...opsAll));
 
   const names = [...new Set(series.map((s) => s.name))];
-  const domain = [...names, LOG2, SQRT];
+  const domain = [...names, LOG2, SQRT, ...(bound.length ? [LOWER_BOUND] : [])];
   const palette = vega.scheme('tableau10') as string[];
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -58,7 +73,7 @@ export async function opsVersusNSvg(
     height: 320,
     background: 'white',
     // Generic family only: the SVG must not depend on a font being installed or fetched.
-    config: { font: 'sans-serif', legend: { symbolType: 'stroke', symbolSize: 300 } },
+    config: { font: 'sans-serif', legend: { symbolType: 'stroke', symbolSize: 300, ...(bound.length ? { labelLimit: 280 } : {}) } },
     encoding: {
       x: {
         field: 'n',
@@ -80,17 +95,18 @@ export async function opsVersusNSvg(
         field: 'name',
         type: 'nominal',
         title: null,
-        scale: { domain, range: [...names.map((_, i) => palette[i % palette.length]), '#888', '#555'] },
+        scale: { domain, range: [...names.map((_, i) => palette[i % palette.length]), '#888', '#555', ...(bound.length ? ['#c00'] : [])] },
       },
       strokeDash: {
         field: 'name',
         type: 'nominal',
         title: null,
-        scale: { domain, range: [...names.map(() => [1, 0]), [6, 4], [2, 3]] },
+        scale: { domain, range: [...names.map(() => [1, 0]), [6, 4], [2, 3], ...(bound.length ? [[8, 3, 2, 3]] : [])] },
       },
     },
     layer: [
       { data: { values: refs }, mark: { type: 'line', strokeWidth: 1.5 } },
+      ...(bound.length ? [{ data: { values: bound }, mark: { type: 'line' as const, strokeWidth: 1.5, interpolate: 'step-before' as const } }] : []),
       {
         data: { values: rows },
         mark: { type: 'line', point: { filled: true, size: 40 }, strokeWidth: 2 },

@@ -1,0 +1,78 @@
+// condnet report <model.cnb> <dataset> -o report.html [--sweep sweep.json] [--energy name|file]:
+// one self-contained HTML page with the model's charts (host/report/, docs/REPORT.md).
+
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
+import { DEFAULT_ENERGY_MODEL, energyOf, EnergyModelError, loadEnergyModel, type EnergyModel } from '../measure/energy.js';
+import type { SweepReport } from '../measure/sweep.js';
+import { collectReport, parseSweepJson, renderReport, SweepShapeError } from '../report/index.js';
+import { CliError } from './errors.js';
+import { openDataset, readModel, withHeaderOptions } from './io.js';
+import { progress } from './progress.js';
+
+interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean }
+
+export function registerReport(program: Command): void {
+  withHeaderOptions(program
+    .command('report')
+    .description('write one self-contained HTML page: ops per input (histogram, by class), energy by class, blob bytes by section, and a sweep')
+    .argument('<model>', 'model blob (.cnb)')
+    .argument('<dataset>', 'inputs to measure on (labelled dataset)')
+    .requiredOption('-o, --output <file.html>', 'the page to write')
+    .option('--sweep <sweep.json>', 'also draw ops against n from the JSON of "condnet sweep --json"')
+    .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL))
+    .addHelpText('after', '\nExample:\n  condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
+      + '  condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
+    .action(async (model: string, spec: string, flags: ReportFlags) => {
+      // Every input is checked before the long part, so a typo fails at once.
+      checkOutputPath(flags.output);
+      const blob = readModel(model);
+      let sweep: SweepReport | undefined;
+      if (flags.sweep) {
+        let text: string;
+        try {
+          text = readFileSync(flags.sweep, 'utf8');
+        } catch (e) {
+          throw new CliError(`cannot read sweep ${flags.sweep}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        try {
+          sweep = parseSweepJson(text, flags.sweep);
+        } catch (e) {
+          if (e instanceof SweepShapeError) throw new CliError(e.message);
+          throw e;
+        }
+      }
+      let energy: EnergyModel;
+      try {
+        energy = loadEnergyModel(flags.energy);
+      } catch (e) {
+        if (e instanceof EnergyModelError) throw new CliError(`energy model ${e.message}`);
+        throw e;
+      }
+      const ds = openDataset(spec, flags);
+
+      const p = progress();
+      const counting = p.step('count operations', ds.n);
+      let data;
+      try {
+        data = collectReport(blob, ds, {
+          energy: { model: energy.name, of: (counts, bytes) => energyOf(energy, counts, bytes) },
+          onProgress: (done) => counting.update(done),
+        });
+      } finally {
+        counting.stop();
+      }
+      const drawing = p.step('draw the charts', 1);
+      let html: string;
+      try {
+        html = await renderReport({ model, data, ...(sweep && flags.sweep ? { sweep: { file: flags.sweep, report: sweep } } : {}) });
+        drawing.update(1);
+      } finally {
+        drawing.stop();
+      }
+      writeFileAtomic(flags.output, html);
+      process.stdout.write(`${data.dataset}: ${data.n} inputs, ${data.construction}; ops per input ${data.ops.total.mean.toFixed(2)} mean, ${data.ops.total.max} max\n`
+        + `wrote ${flags.output} (${Buffer.byteLength(html).toLocaleString('en-US')} bytes)\n`);
+    });
+}

@@ -1,0 +1,306 @@
+// Energy estimates (SPEC §7): versioned model files under energy/ (every figure with its
+// source, derived figures marked) and the rules that turn one input's SPEC §2 counts into pJ.
+// The rules, stated so that any figure can be recomputed by hand (docs/ENERGY.md):
+//   integer arithmetic = (wordOps / ops) · (mul·E[rules.integer.mul] + add·E[rules.integer.add] + cmp·E[rules.integer.cmp])
+//                        with ops = mul + add + cmp (0 when ops = 0): every operation costs its
+//                        32-bit figure once per 32-bit word, words spread evenly over the ops;
+//   float32 arithmetic = mul·E[rules.float32.mul] + add·E[rules.float32.add] + cmp·E[rules.float32.cmp];
+//   memory (both)      = (loads / bytesPerRead) · pJPer64BitRead of the smallest memory class
+//                        whose maxBytes ≥ modelBytes (the last class, maxBytes null, beyond) —
+//                        fractional reads, no rounding.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { readBlob } from '../format/reader.js';
+import { Engine } from '../engine/engine.js';
+import { quantize } from '../data/quantize.js';
+import type { Dataset } from '../data/dataset.js';
+import { DataError } from '../data/errors.js';
+import { errorMessage } from '../format/errors.js';
+import { countInputs } from './measure.js';
+import { checkDimensions } from './verify.js';
+import { stats, type Stats } from './stats.js';
+
+/** Where the built-in models live: energy/<name>.json at the package root. */
+export const ENERGY_DIR = fileURLToPath(new URL('../../../energy/', import.meta.url));
+export const DEFAULT_ENERGY_MODEL = 'horowitz-45nm';
+
+export interface EnergyFigure {
+  value: number;
+  unit: 'pJ';
+  /** A key of EnergyModel.sources. */
+  source: string;
+  what?: string;
+  /** Not a number printed in the source: computed from figures that are (see `how`). */
+  derived?: boolean;
+  how?: string;
+}
+
+export interface MemoryClass {
+  name: string;
+  /** Largest model (bytes) this class holds; null: everything (the last class). */
+  maxBytes: number | null;
+  pJPer64BitRead: number;
+  source: string;
+  what?: string;
+  derived?: boolean;
+  how?: string;
+}
+
+export interface ArithmeticRule {
+  /** Keys of EnergyModel.operations. */
+  mul: string;
+  add: string;
+  cmp: string;
+  /** Scale by wordOps / ops (the integer side); false: one figure per operation. */
+  perWord: boolean;
+}
+
+/** A parsed, validated energy model file (energy/*.json, "version": 1). */
+export interface EnergyModel {
+  version: 1;
+  name: string;
+  description: string;
+  /** The file it was read from. */
+  file: string;
+  unit: 'pJ';
+  sources: Record<string, string>;
+  operations: Record<string, EnergyFigure>;
+  /** Increasing maxBytes; only the last may be null. */
+  memory: MemoryClass[];
+  rules: { integer: ArithmeticRule; float32: ArithmeticRule; bytesPerRead: number };
+}
+
+export class EnergyModelError extends Error {
+  constructor(readonly file: string, message: string) {
+    super(`${file}: ${message}`);
+    this.name = 'EnergyModelError';
+  }
+}
+
+/** Names of the built-in models (energy/*.json). */
+export function builtinEnergyModels(): string[] {
+  try {
+    return readdirSync(ENERGY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A built-in model name (a file energy/<name>.json) or a path to a JSON file; clear error (file + what is wrong) on bad input. */
+export function loadEnergyModel(nameOrFile: string): EnergyModel {
+  const builtin = /^[A-Za-z0-9._-]+$/.test(nameOrFile) && !nameOrFile.endsWith('.json')
+    ? `${ENERGY_DIR}${nameOrFile}.json` : null;
+  let file: string;
+  if (builtin !== null && existsSync(builtin)) file = builtin;
+  else if (existsSync(nameOrFile)) file = nameOrFile;
+  else {
+    const known = builtinEnergyModels();
+    throw new EnergyModelError(nameOrFile, `neither a built-in model (${known.length ? known.join(', ') : 'none found'}) nor an existing file`);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new EnergyModelError(file, `cannot read: ${(e as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new EnergyModelError(file, `not valid JSON: ${(e as Error).message}`);
+  }
+  return validateEnergyModel(raw, file);
+}
+
+/** Check a parsed JSON value against the model schema (version 1). */
+export function validateEnergyModel(raw: unknown, file: string): EnergyModel {
+  const fail = (msg: string): never => { throw new EnergyModelError(file, msg); };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const str = (o: Record<string, unknown>, k: string, where: string): string => {
+    const v = o[k];
+    if (typeof v !== 'string' || v.trim() === '') fail(`${where}.${k} must be a non-empty string`);
+    return v as string;
+  };
+  const nonNeg = (v: unknown, where: string): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${where} must be a finite number ≥ 0 (got ${JSON.stringify(v)})`);
+    return v as number;
+  };
+  if (!isObj(raw)) return fail('the model must be a JSON object');
+  if (raw.version !== 1) fail(`"version" must be 1 (got ${JSON.stringify(raw.version)}); this condnet reads version 1 only`);
+  const name = str(raw, 'name', 'model');
+  const description = str(raw, 'description', 'model');
+  if (raw.unit !== undefined && raw.unit !== 'pJ') fail(`"unit" must be "pJ" (got ${JSON.stringify(raw.unit)})`);
+  if (!isObj(raw.sources) || Object.keys(raw.sources).length === 0) fail('"sources" must be an object of citations, at least one');
+  const sources: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.sources as Record<string, unknown>)) {
+    if (typeof v !== 'string' || v.trim() === '') fail(`sources.${k} must be a non-empty citation string`);
+    sources[k] = v as string;
+  }
+  const provenance = (o: Record<string, unknown>, where: string) => {
+    const source = str(o, 'source', where);
+    if (!(source in sources)) fail(`${where}.source "${source}" is not one of "sources" (${Object.keys(sources).join(', ')})`);
+    if (o.derived !== undefined && typeof o.derived !== 'boolean') fail(`${where}.derived must be true or false`);
+    if (o.derived === true) str(o, 'how', `${where} (derived)`);
+    if (o.what !== undefined && typeof o.what !== 'string') fail(`${where}.what must be a string`);
+    return {
+      source,
+      ...(typeof o.what === 'string' ? { what: o.what } : {}),
+      ...(o.derived === true ? { derived: true, how: o.how as string } : {}),
+    };
+  };
+  if (!isObj(raw.operations)) fail('"operations" must be an object of figures');
+  const operations: Record<string, EnergyFigure> = {};
+  for (const [k, v] of Object.entries(raw.operations as Record<string, unknown>)) {
+    const where = `operations.${k}`;
+    if (!isObj(v)) fail(`${where} must be an object { value, unit, source }`);
+    const o = v as Record<string, unknown>;
+    const value = nonNeg(o.value, `${where}.value`);
+    if (o.unit !== 'pJ') fail(`${where}.unit must be "pJ" (got ${JSON.stringify(o.unit)})`);
+    operations[k] = { value, unit: 'pJ', ...provenance(o, where) };
+  }
+  if (!Array.isArray(raw.memory) || raw.memory.length === 0) fail('"memory" must be a non-empty array of memory classes');
+  const memory: MemoryClass[] = [];
+  (raw.memory as unknown[]).forEach((v, i) => {
+    const where = `memory[${i}]`;
+    if (!isObj(v)) fail(`${where} must be an object { name, maxBytes, pJPer64BitRead, source }`);
+    const o = v as Record<string, unknown>;
+    const cls = str(o, 'name', where);
+    const last = i === (raw.memory as unknown[]).length - 1;
+    let maxBytes: number | null;
+    if (o.maxBytes === null) {
+      if (!last) fail(`${where} (${cls}).maxBytes is null (holds everything) but is not the last class`);
+      maxBytes = null;
+    } else {
+      if (typeof o.maxBytes !== 'number' || !Number.isSafeInteger(o.maxBytes) || o.maxBytes <= 0) fail(`${where} (${cls}).maxBytes must be a positive integer or null`);
+      maxBytes = o.maxBytes as number;
+      const prev = memory[i - 1];
+      if (prev && prev.maxBytes !== null && maxBytes <= prev.maxBytes) fail(`${where} (${cls}).maxBytes must exceed the previous class's (${prev.maxBytes}): classes go from small to large`);
+    }
+    const pJPer64BitRead = nonNeg(o.pJPer64BitRead, `${where} (${cls}).pJPer64BitRead`);
+    memory.push({ name: cls, maxBytes, pJPer64BitRead, ...provenance(o, `${where} (${cls})`) });
+  });
+  if (!isObj(raw.rules)) fail('"rules" must be an object { integer, float32, bytesPerRead }');
+  const rules = raw.rules as Record<string, unknown>;
+  const rule = (k: 'integer' | 'float32'): ArithmeticRule => {
+    const r = rules[k];
+    if (!isObj(r)) return fail(`rules.${k} must be an object { mul, add, cmp, perWord }`);
+    const pick = (op: 'mul' | 'add' | 'cmp') => {
+      const key = str(r, op, `rules.${k}`);
+      if (!(key in operations)) fail(`rules.${k}.${op} names "${key}", which is not in "operations"`);
+      return key;
+    };
+    if (typeof r.perWord !== 'boolean') fail(`rules.${k}.perWord must be true or false`);
+    return { mul: pick('mul'), add: pick('add'), cmp: pick('cmp'), perWord: r.perWord as boolean };
+  };
+  const integer = rule('integer');
+  const float32 = rule('float32');
+  const bytesPerRead = rules.bytesPerRead;
+  if (typeof bytesPerRead !== 'number' || !Number.isSafeInteger(bytesPerRead) || bytesPerRead <= 0) fail('rules.bytesPerRead must be a positive integer (8: a 64-bit read)');
+  return {
+    version: 1, name, description, file, unit: 'pJ', sources, operations, memory,
+    rules: { integer, float32, bytesPerRead: bytesPerRead as number },
+  };
+}
+
+export interface EnergySplit { arithmetic: number; memory: number; total: number } // pJ
+
+export interface EnergyEstimate {
+  /** The engine's integer execution: mul/add/cmp at their word widths (wordOps), loads bytes read as 64-bit SRAM reads. */
+  integer: EnergySplit;
+  /** The same mul/add/cmp in float32, the same bytes read from the SRAM class that holds the model. */
+  float32: EnergySplit;
+  /** The size class holding `modelBytes` (smallest class ≥ modelBytes; DRAM beyond the largest SRAM). */
+  sram: { name: string; maxBytes: number | null; pJPer64BitRead: number };
+}
+
+export interface EnergyCounts { mul: number; add: number; cmp: number; wordOps: number; loads: number }
+
+/** The memory class that holds a model of `modelBytes` bytes. */
+export function memoryClassFor(model: EnergyModel, modelBytes: number): MemoryClass {
+  const m = model.memory.find((c) => c.maxBytes === null || modelBytes <= c.maxBytes);
+  if (!m) {
+    const last = model.memory[model.memory.length - 1];
+    throw new EnergyModelError(model.file, `no memory class holds ${modelBytes} bytes (the largest, ${last.name}, holds ${last.maxBytes}); end "memory" with a class whose maxBytes is null`);
+  }
+  return m;
+}
+
+/** One input's counts (host/engine/reference.ts OpCounts: mul, add, cmp, wordOps, loads) and the model's stored bytes. */
+export function energyOf(model: EnergyModel, counts: EnergyCounts, modelBytes: number): EnergyEstimate {
+  const { mul, add, cmp, wordOps, loads } = counts;
+  for (const [k, v] of Object.entries({ mul, add, cmp, wordOps, loads, modelBytes })) {
+    if (!Number.isFinite(v) || v < 0) throw new RangeError(`energyOf: ${k} must be a finite number ≥ 0 (got ${v})`);
+  }
+  const mem = memoryClassFor(model, modelBytes);
+  const memory = (loads / model.rules.bytesPerRead) * mem.pJPer64BitRead;
+  const ops = mul + add + cmp;
+  const arith = (r: ArithmeticRule): number => {
+    const e = (k: string) => model.operations[k].value;
+    const perOp = mul * e(r.mul) + add * e(r.add) + cmp * e(r.cmp);
+    return r.perWord ? (ops === 0 ? 0 : (wordOps / ops) * perOp) : perOp;
+  };
+  const split = (arithmetic: number): EnergySplit => ({ arithmetic, memory, total: arithmetic + memory });
+  return {
+    integer: split(arith(model.rules.integer)),
+    float32: split(arith(model.rules.float32)),
+    sram: { name: mem.name, maxBytes: mem.maxBytes, pJPer64BitRead: mem.pJPer64BitRead },
+  };
+}
+
+/** Min / mean / max over the inputs of each figure (each column on its own: the max total is
+ *  the largest total of one input, not the sum of the two maxima). */
+export interface EnergyStatsSplit { arithmetic: Stats; memory: Stats; total: Stats }
+
+export interface EnergyReport {
+  /** The model's name and the file it came from. */
+  model: string;
+  file: string;
+  unit: 'pJ';
+  modelBytes: number;
+  sram: EnergyEstimate['sram'];
+  integer: EnergyStatsSplit;
+  float32: EnergyStatsSplit;
+  /** float32 total / integer total, of the means. */
+  float32OverInteger: number;
+}
+
+/** Per-input counts (parallel arrays, as countInputs returns them) → pJ per input, min/mean/max. */
+export function summarizeEnergy(
+  model: EnergyModel,
+  perInput: { mul: ArrayLike<number>; add: ArrayLike<number>; cmp: ArrayLike<number>; words: ArrayLike<number>; loads: ArrayLike<number> },
+  modelBytes: number,
+): EnergyReport {
+  const k = perInput.mul.length;
+  const cols = {
+    ia: new Float64Array(k), im: new Float64Array(k), it: new Float64Array(k),
+    fa: new Float64Array(k), fm: new Float64Array(k), ft: new Float64Array(k),
+  };
+  let sram = energyOf(model, { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 }, modelBytes).sram;
+  for (let i = 0; i < k; i++) {
+    const e = energyOf(model, { mul: perInput.mul[i], add: perInput.add[i], cmp: perInput.cmp[i], wordOps: perInput.words[i], loads: perInput.loads[i] }, modelBytes);
+    cols.ia[i] = e.integer.arithmetic; cols.im[i] = e.integer.memory; cols.it[i] = e.integer.total;
+    cols.fa[i] = e.float32.arithmetic; cols.fm[i] = e.float32.memory; cols.ft[i] = e.float32.total;
+    sram = e.sram;
+  }
+  const integer = { arithmetic: stats(cols.ia), memory: stats(cols.im), total: stats(cols.it) };
+  const float32 = { arithmetic: stats(cols.fa), memory: stats(cols.fm), total: stats(cols.ft) };
+  return {
+    model: model.name, file: model.file, unit: 'pJ', modelBytes, sram, integer, float32,
+    float32OverInteger: integer.total.mean === 0 ? NaN : float32.total.mean / integer.total.mean,
+  };
+}
+
+/** Count every input of `ds` in the counting engine and estimate its energy under `model`
+ *  (modelBytes = the blob's length). */
+export function measureEnergy(blob: Uint8Array, ds: Dataset, model: EnergyModel): EnergyReport {
+  const { network } = readBlob(blob);
+  checkDimensions(network.dim, ds);
+  const engine = new Engine('counting');
+  engine.loadOrThrow(blob);
+  const xq = quantize(ds, network.quant);
+  const r = countInputs(engine, xq, ds.dim, Uint32Array.from({ length: ds.n }, (_, i) => i));
+  const failed = r.out.findIndex((o) => o < 0);
+  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-r.out[failed])} (error ${-r.out[failed]})`);
+  return summarizeEnergy(model, r, blob.length);
+}
