@@ -10,7 +10,7 @@ import {
 import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
-  valid, kind, inputDim, domain, domainStride, projection, separators, separatorCount, leaves,
+  valid, kind, inputDim, domain, domainStride, projection, projectionBytes, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, callerRegion, DENSE_LAYER, LAYER_ENTRY,
   denseLayerCount, denseOutput, classCount, scratch, scratchHalf, program, instructionCount,
   graphNodes, graphNodeCount, graphRows, registers, registerBytes, masks, maskBytes,
@@ -21,6 +21,24 @@ import {
 @inline function read<T>(addr: usize, network: bool): T {
   if (COUNTING) touch(addr, sizeof<T>(), network);
   return load<T>(addr);
+}
+
+/** What `project` returns for an input outside the domain: no key reaches it (|t| < 2^53). */
+const OUTSIDE = i64.MIN_VALUE;
+
+/** w·x over the d weights stored as T (i16 when every weight fits, else i32: an input reads
+ *  half the projection bytes), or OUTSIDE. */
+// @ts-ignore: decorator
+@inline function project<T>(input: usize): i64 {
+  let t: i64 = 0;
+  for (let j: usize = 0; j < inputDim; j++) {
+    const x = load<i32>(input + (j << 2));
+    if (outOfDomain(x, j)) return OUTSIDE;
+    const w = <i32>read<T>(projection + j * sizeof<T>(), true);
+    t += <i64>w * <i64>x;
+    if (COUNTING) { if (w != 1 && w != -1) countMul(1, I64_WORDS); }
+  }
+  return t;
 }
 
 /** Does x leave the declared domain of coordinate j? lo ≤ x ≤ hi as one unsigned compare of
@@ -45,10 +63,21 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   if (!callerRegion(input, <u64>count * (<u64>inputDim << 2)) || !callerRegion(out, <u64>count << 2)) {
     return -ErrorCode.OutOfMemory;
   }
+  // The common fast case, MNIST's tree (8-byte nodes, one domain pair), is chosen once per
+  // batch rather than once per input.
+  if (!COUNTING && kind == NodeKind.Tree && treeFieldBytes == 2 && domainStride == 0) {
+    return batchOf(input, count, out, true);
+  }
+  return batchOf(input, count, out, false);
+}
+
+// @ts-ignore: decorator
+@inline function batchOf(input: usize, count: u32, out: usize, narrowShared: bool): i32 {
   let first: i32 = 0;
   const stride = inputDim << 2;
   for (let i: u32 = 0; i < count; i++) {
-    const r = evaluateTrusted(input + <usize>i * stride);
+    const at = input + <usize>i * stride;
+    const r = narrowShared ? walkNarrow(at, true) : evaluateTrusted(at);
     store<i32>(out + (<usize>i << 2), r);
     if (r < 0 && first == 0) first = r;
   }
@@ -67,18 +96,9 @@ function evaluateTrusted(input: usize): i32 {
 // heap position i goes to 2i + [t ≥ key_i] until it passes the m separators; positions
 // m + 1 … 2m + 1 are the leaves.
 function evaluateSearch(input: usize): i32 {
-  const d = inputDim;
-  let t: i64 = 0;
-  for (let j: usize = 0; j < d; j++) {
-    const x = load<i32>(input + (j << 2));
-    if (outOfDomain(x, j)) {
-      return -ErrorCode.InputOutOfDomain;
-    }
-    const w = read<i32>(projection + (j << 2), true);
-    t += <i64>w * <i64>x;
-    if (COUNTING) { if (w != 1 && w != -1) countMul(1, I64_WORDS); }
-  }
-  if (COUNTING) countAdd(<u32>d - 1, I64_WORDS);
+  const t = projectionBytes == 2 ? project<i16>(input) : project<i32>(input);
+  if (t == OUTSIDE) return -ErrorCode.InputOutOfDomain;
+  if (COUNTING) countAdd(<u32>inputDim - 1, I64_WORDS);
   const m = separatorCount;
   let i: usize = 1;
   while (i <= m) {
@@ -98,7 +118,44 @@ function evaluateSearch(input: usize): i32 {
 // One loop per field width (U, S: the unsigned and signed field types), so the hot loop
 // holds no branch on the layout.
 function evaluateTree(input: usize): i32 {
-  return treeFieldBytes == 2 ? walkTree<u16, i16>(input) : walkTree<u32, i32>(input);
+  return treeFieldBytes == 2 ? walkNarrowTree(input) : walkTree<u32, i32>(input);
+}
+
+// 8-byte nodes (MNIST's): the whole node in one u64 load, its fields by shifts, the ref taken
+// by a shift amount. The walk is a chain of dependent loads, so the domain checks stay off it:
+// each coordinate read is folded into one running value judged after the walk (a coordinate
+// outside its domain still steers the walk through validated nodes; then the whole input is
+// refused). With one (lo, hi) pair for every coordinate that is a subtraction and a max.
+function walkNarrowTree(input: usize): i32 {
+  return domainStride == 0 ? walkNarrow(input, true) : walkNarrow(input, false);
+}
+
+// `shared` is a constant at each inlined call, so each copy of the loop holds one kind of check.
+// @ts-ignore: decorator
+@inline function walkNarrow(input: usize, shared: bool): i32 {
+  const nodes = treeNodes;
+  const m = treeNodeCount;
+  const lo = load<i32>(domain);
+  const span = <u32>(load<i32>(domain + 4) - lo);
+  let worst: u32 = 0; // shared domain: the largest x − lo seen, unsigned
+  let outside = false; // per-coordinate domains
+  let r: u32 = 0;
+  while (r < m) {
+    const node = nodes + (<usize>r << 3);
+    const v = load<u64>(node);
+    const f = <usize>(<u32>v & 0xffff);
+    const x = load<i32>(input + (f << 2));
+    if (shared) worst = max(worst, <u32>(x - lo));
+    else outside |= outOfDomain(x, f);
+    const k: u64 = x >= <i32><i16>(<u32>(v >>> 16)) ? T_ABOVE : T_BELOW;
+    if (COUNTING) { touch(node, 4, true); touch(node + (<usize>k << 1), 2, true); countCmp(1, 1); }
+    r = <u32>(v >>> (k << 4)) & 0xffff;
+  }
+  if (outside || worst > span) {
+    if (COUNTING) reset(); // an input that fails has no counts, as in `search`
+    return -ErrorCode.InputOutOfDomain;
+  }
+  return <i32>(r - m);
 }
 
 // @ts-ignore: decorator

@@ -11,7 +11,8 @@ export let domain: usize = 0; //      address of the (i32 lo, i32 hi) pairs
 export let domainStride: usize = 0; // 8, or 0 when one pair bounds every coordinate
 
 // search
-export let projection: usize = 0; //  address of d × i32
+export let projection: usize = 0; //  address of d × i16|i32
+export let projectionBytes: usize = 0;
 export let separators: usize = 0; //  address of m × i64, Eytzinger order
 export let separatorCount: usize = 0;
 export let leaves: usize = 0; //      address of (m + 1) × u8|u16|u32
@@ -40,8 +41,9 @@ export function setCommon(d: usize, dom: usize, stride: usize): void {
   domainStride = stride;
 }
 
-export function setSearch(proj: usize, seps: usize, m: usize, lv: usize, lvBytes: usize): void {
+export function setSearch(proj: usize, projBytes: usize, seps: usize, m: usize, lv: usize, lvBytes: usize): void {
   projection = proj;
+  projectionBytes = projBytes;
   separators = seps;
   separatorCount = m;
   leaves = lv;

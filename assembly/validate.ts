@@ -131,11 +131,12 @@ export function validate(ptr: usize, blobLen: usize): i32 {
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
-  // Projection: d non-zero weights.
-  if (!shaped(SectionId.Projection, 4, d)) return ErrorCode.BadSection;
+  // Projection: d non-zero weights of 2 or 4 bytes.
+  const wb = secElem(SectionId.Projection);
+  if ((wb != 2 && wb != 4) || !shaped(SectionId.Projection, wb, d)) return ErrorCode.BadSection;
   const proj = ptr + secOffset(SectionId.Projection);
   for (let j: usize = 0; j < d; j++) {
-    if (load<i32>(proj + (j << 2)) == 0) return ErrorCode.BadWeight;
+    if (weightAt(proj, j, wb) == 0) return ErrorCode.BadWeight;
   }
 
   // Separators: m keys; leaves: m + 1 classes below C.
@@ -158,13 +159,13 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
   // Every key over the declared domain fits ±MAX_KEY_MAGNITUDE (|w|·|x| ≤ 2^62: no wrap).
   let bound: u64 = 0;
   for (let j: usize = 0; j < d; j++) {
-    const w = abs64(load<i32>(proj + (j << 2)));
+    const w = abs64(weightAt(proj, j, wb));
     const x = max(abs64(load<i32>(dom + j * stride)), abs64(load<i32>(dom + j * stride + 4)));
     bound += w * x;
     if (bound > <u64>MAX_KEY_MAGNITUDE) return ErrorCode.KeyRange;
   }
 
-  setSearch(proj, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
+  setSearch(proj, wb, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
   return ErrorCode.Ok;
 }
 
@@ -415,6 +416,12 @@ function minimal(p: usize, limbs: u32): bool {
   if (limbs == 1) return top != 0;
   const below = load<u32>(p + ((limbs - 2) << 2)) >>> 31;
   return !(top == 0 && below == 0) && !(top == 0xffffffff && below == 1);
+}
+
+/** Projection weight j, stored in `wb` = 2 or 4 bytes. */
+// @ts-ignore: decorator
+@inline function weightAt(proj: usize, j: usize, wb: u32): i32 {
+  return wb == 2 ? <i32>load<i16>(proj + (j << 1)) : load<i32>(proj + (j << 2));
 }
 
 /** Does section `id` hold exactly `count` elements of `elem` bytes? */

@@ -13,6 +13,9 @@ export interface SearchNetwork {
   domain: Domain;
   /** The integer direction w, no entry zero. */
   projection: Int32Array;
+  /** Bytes per stored weight as read from a blob; unset, the writer takes 2 when every
+   *  weight fits an i16, else 4. */
+  projectionBytes?: 2 | 4;
   /** m = n − 1 keys; heap position i (1-based) at index i − 1. Exact integers, |k| < 2^53. */
   separators: Float64Array;
   /** m + 1 classes for heap positions m + 1 … 2m + 1. */

@@ -23,6 +23,9 @@ import { readBlob } from '../host/format/reader.js';
 import { buildFrom } from './helpers.js';
 
 const good = buildFrom('synthetic:n=200,d=4,labels=3,seed=2');
+// The same search with its projection stored as i32 (the writer takes i16 when it can): wide
+// weights are how keys can pass 2^53.
+const wide = { ...good, blob: writeBlob({ ...good.net, projectionBytes: 4 } as typeof good.net) };
 
 function refixCrc(blob: Uint8Array): Uint8Array {
   new DataView(blob.buffer, blob.byteOffset).setUint32(H_CRC, crc32(blob, H_CRC), true);
@@ -80,9 +83,10 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['domain lo above hi', mutated((_, v) => v.setInt32(sec('Domain').offset, 70000, true)), ErrorCode.BadDomain, MalformedBlobError],
   ['depth below the search', mutated((_, v) => v.setUint32(H_MAX_DEPTH, 3, true)), ErrorCode.BadDepth, MalformedBlobError],
   ['keys beyond 2^53', mutated((_, v) => {
-    v.setInt32(sec('Projection').offset, 0x7fffffff, true);
-    v.setInt32(sec('Domain').offset + 4, 0x7fffffff, true);
-  }), ErrorCode.KeyRange, OverLimitBlobError],
+    v.setInt32(sec('Projection', wide).offset, 0x7fffffff, true);
+    v.setInt32(sec('Domain', wide).offset + 4, 0x7fffffff, true);
+  }, true, wide), ErrorCode.KeyRange, OverLimitBlobError],
+  ['projection weights of 3 bytes', mutated((_, v) => v.setUint16(entry(SectionId.Projection, good) + S_ELEM_BYTES, 3, true)), ErrorCode.BadSection, MalformedBlobError],
   ['tree: feature ≥ d', treeMutated(line, (v, node) => set16(v, node(0, T_FEATURE), 1)), ErrorCode.BadNode, MalformedBlobError],
   ['tree: a link back to the root', treeMutated(line, (v, node) => set16(v, node(0, T_BELOW), 0)), ErrorCode.BadNode, MalformedBlobError],
   ['tree: a subtree no link reaches', treeMutated(line, (v, node, m) => set16(v, node(0, T_ABOVE), m)), ErrorCode.BadNode, MalformedBlobError],

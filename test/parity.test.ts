@@ -62,6 +62,8 @@ const arbNetwork = fc
       maxDepth: searchDepth(sorted.length),
       pairs: sorted.length + 1,
       leafBytes: r.leafBytes,
+      // Weights that fit an i16 are sometimes stored as i32 anyway, which is as valid.
+      ...(r.seed % 2 === 0 ? { projectionBytes: 4 as const } : {}),
     };
   });
 
@@ -85,13 +87,18 @@ const arbTree = fc
       ? tree.leaf(rng.below(classes), depth)
       : tree.node(rng.below(dim), rng.below(2 * range) - range, () => grow(depth + 1), () => grow(depth + 1)));
     const { lone, ...nodes } = tree.finish(grow(0));
-    const lo = Int32Array.from({ length: dim }, () => -range - rng.below(range));
+    // Half the trees share one (lo, hi) pair across coordinates: the release engine's batch
+    // loop takes its own path for those (8-byte nodes), checked here against the reference.
+    const sharedDomain = rng.below(2) === 0;
+    const lo0 = -range - rng.below(range);
+    const lo = Int32Array.from({ length: dim }, () => (sharedDomain ? lo0 : -range - rng.below(range)));
+    const hiOf = (l: number) => l + 2 * range + (sharedDomain ? 0 : rng.below(range));
     return {
       kind: 'tree',
       dim,
       classes: Array.from({ length: classes }, (_, i) => `c${i}`),
       quant: { mode: QuantMode.FracBits, param: 0 },
-      domain: { lo, hi: Int32Array.from(lo, (l) => l + 2 * range + rng.below(range)) },
+      domain: { lo, hi: Int32Array.from(lo, hiOf) },
       ...nodes,
       // A lone leaf must be class 0 (ref 0 with m = 0): the root of a one-class set.
       ...(lone !== undefined && lone !== 0 ? { classes: ['c0'] } : {}),

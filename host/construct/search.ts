@@ -20,6 +20,11 @@ export interface SearchOptions {
 export const MAX_REDRAWS = 16;
 /** Bits of key spread beyond 2·log₂ n: a pair of keys collides with probability ≈ 2^−8 / n². */
 export const SPREAD_MARGIN_BITS = 8;
+/** Draws tried first with K ≤ NARROW_K: weights within ±2^14 fit the 2-byte projection
+ *  (FORMAT.md). On MNIST-10k the first such draw is already collision-free (SPEC §3.1:
+ *  collisions stop around ±4,095). */
+export const NARROW_DRAWS = 4;
+export const NARROW_K = 14;
 /** Largest |w_j| is 2^K with K ≤ MAX_K (i32 weights). */
 export const MAX_K = 30;
 
@@ -78,9 +83,13 @@ export function drawDistinctKeys(
 ): DistinctKeys {
   const n = ds.n;
   const rng = new Prng(opts.seed ?? 1);
-  const k = chooseK(n, domain);
+  const want = chooseK(n, domain);
   const redraws = opts.maxRedraws ?? MAX_REDRAWS;
   for (let attempt = 0; attempt < redraws; attempt++) {
+    // The first NARROW_DRAWS draws keep every weight within an i16 (K ≤ NARROW_K), so the
+    // stored projection and the bytes each input reads are halved; their keys are checked
+    // for collisions like any draw, and then K goes back to the spread rule.
+    const k = attempt < NARROW_DRAWS ? Math.min(want, NARROW_K) : want;
     const w = drawDirection(rng, ds.dim, k);
     const keys = projectAll(xq, ds.dim, w);
     const sorted = keys.slice().sort();
@@ -92,7 +101,7 @@ export function drawDistinctKeys(
     return { w, sorted, sortedLabel };
   }
   throw new DatasetError(
-    `${construction}: keys collided for all ${redraws} directions drawn (K = ${k}); try another --seed`);
+    `${construction}: keys collided for all ${redraws} directions drawn (K = ${Math.min(want, NARROW_K)}, then ${want}); try another --seed`);
 }
 
 export function buildSearch(

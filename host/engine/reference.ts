@@ -3,7 +3,7 @@
 // for output and count for count.
 
 import { ErrorCode, GRAPH_NODE_BYTES, I64_WORDS, NeuronState } from '../../assembly/format.js';
-import { leafWidth, treeFieldBytes } from '../format/writer.js';
+import { leafWidth, projectionWidth, treeFieldBytes } from '../format/writer.js';
 import {
   limbsOf, registerLimbs, type DenseLayer, type DenseNetwork, type GraphNetwork, type Network, type ProgramNetwork,
   type SearchNetwork, type TreeNetwork,
@@ -43,13 +43,14 @@ export function referenceEvaluate(net: Network, x: Int32Array, offset = 0): Eval
 function evaluateSearch(net: SearchNetwork, x: Int32Array, offset: number): Evaluation {
   const c = zeroCounts();
   const d = net.dim;
+  const pw = projectionWidth(net);
   let t = 0;
   for (let j = 0; j < d; j++) {
     const xj = x[offset + j];
     if (xj < net.domain.lo[j] || xj > net.domain.hi[j]) return { output: -ErrorCode.InputOutOfDomain, counts: c, coordinate: j };
     const w = net.projection[j];
     t += w * xj;
-    c.loads += 4;
+    c.loads += pw;
     if (w !== 1 && w !== -1) {
       c.mul++;
       c.wordOps += I64_WORDS;

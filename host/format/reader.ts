@@ -173,12 +173,13 @@ export function readBlob(blob: Uint8Array): ReadResult {
   type Common = Omit<SearchNetwork, 'kind' | 'projection' | 'separators' | 'leaves'>;
 
   function readSearch(common: Common): SearchNetwork {
-    if (!shaped(SectionId.Projection, 4, d)) shapeError(SectionId.Projection);
+    const pw = sec(SectionId.Projection).elemBytes;
+    if ((pw !== 2 && pw !== 4) || !shaped(SectionId.Projection, pw, d)) shapeError(SectionId.Projection);
     const proj = sec(SectionId.Projection).offset;
     const projection = new Int32Array(d);
     for (let j = 0; j < d; j++) {
-      projection[j] = i32(proj + 4 * j);
-      if (projection[j] === 0) fail(ErrorCode.BadWeight, { offset: proj + 4 * j, value: 0, what: `weight ${j}` });
+      projection[j] = pw === 2 ? v.getInt16(proj + 2 * j, true) : i32(proj + 4 * j);
+      if (projection[j] === 0) fail(ErrorCode.BadWeight, { offset: proj + pw * j, value: 0, what: `weight ${j}` });
     }
 
     const m = sec(SectionId.Separators).count;
@@ -207,7 +208,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const sepAt = sec(SectionId.Separators).offset;
     const separators = new Float64Array(m);
     for (let i = 0; i < m; i++) separators[i] = Number(v.getBigInt64(sepAt + 8 * i, true));
-    return { kind: 'search', ...common, projection, separators, leaves, leafBytes: leafBytes as 1 | 2 | 4 };
+    return { kind: 'search', ...common, projection, projectionBytes: pw as 2 | 4, separators, leaves, leafBytes: leafBytes as 1 | 2 | 4 };
   }
 
   function readDense(common: Common): DenseNetwork {

@@ -73,13 +73,22 @@ function labelsSection(classes: string[]): Section {
   return { id: SectionId.Labels, elemBytes: 0, count: classes.length, payload };
 }
 
+/** Bytes per stored projection weight: the network's own (read from a blob), else 2 when
+ *  every weight fits an i16 (half the bytes each input reads), else 4. */
+export function projectionWidth(net: SearchNetwork): 2 | 4 {
+  return net.projectionBytes ?? (net.projection.every((w) => w >= -0x8000 && w <= 0x7fff) ? 2 : 4);
+}
+
 function searchSections(net: SearchNetwork): Section[] {
   const d = net.dim;
-  const proj = new Uint8Array(4 * d);
+  const pw = projectionWidth(net);
+  const proj = new Uint8Array(pw * d);
   const pv = new DataView(proj.buffer);
   net.projection.forEach((w, j) => {
-    if (w === 0) throw new FieldRangeError(`projection[${j}] (must be non-zero)`, w, -0x80000000, 0x7fffffff);
-    pv.setInt32(4 * j, w, true);
+    const [lo, hi] = pw === 2 ? [-0x8000, 0x7fff] : [-0x80000000, 0x7fffffff];
+    if (w === 0 || w < lo || w > hi) throw new FieldRangeError(`projection[${j}] (non-zero, ${pw} bytes)`, w, lo, hi);
+    if (pw === 2) pv.setInt16(2 * j, w, true);
+    else pv.setInt32(4 * j, w, true);
   });
   const m = net.separators.length;
   const seps = new Uint8Array(8 * m);
@@ -98,7 +107,7 @@ function searchSections(net: SearchNetwork): Section[] {
     else lv.setUint32(4 * i, c, true);
   });
   return [
-    { id: SectionId.Projection, elemBytes: 4, count: d, payload: proj },
+    { id: SectionId.Projection, elemBytes: pw, count: d, payload: proj },
     { id: SectionId.Separators, elemBytes: 8, count: m, payload: seps },
     { id: SectionId.Leaves, elemBytes: width, count: m + 1, payload: leaves },
   ];

@@ -34,6 +34,7 @@ const fourPoints: GoldenCase = {
     quant: frac0,
     domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(3, 1) },
     projection: Int32Array.of(1, 3),
+    projectionBytes: 4, // stored as i32 (the writer would take i16): the blob predates i16 weights
     separators: Float64Array.of(3, 1, 5),
     leaves: Uint32Array.of(0, 1, 0, 2),
     maxDepth: 2,
@@ -66,6 +67,7 @@ const fiveOnALine: GoldenCase = {
     quant: frac0,
     domain: { lo: Int32Array.of(0), hi: Int32Array.of(4) },
     projection: Int32Array.of(-2),
+    projectionBytes: 4, // stored as i32 (the writer would take i16): the blob predates i16 weights
     separators: Float64Array.of(-2, -4, 0, -6),
     leaves: Uint32Array.of(0, 1, 0, 0, 1),
     maxDepth: 3,
