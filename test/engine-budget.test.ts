@@ -23,8 +23,8 @@ test('counting engine adds only the counter export', () => {
 });
 
 test('blob bytes: MNIST-10k search stays within its budget', () => {
-  // 64 header + 5×16 table + one shared domain pair + labels + 784×4 weights + 9,999×8 keys
-  // + 10,000 leaves
+  // 64 header + 5×16 table + one shared domain pair + labels + 784×2 weights (i16: a narrow
+  // draw) + 9,999×8 keys + 10,000 leaves
   const { blob } = buildFrom('mnist:10000');
-  assert.equal(blob.length, 64 + 80 + 8 + 56 + 3136 + 79992 + 10000);
+  assert.equal(blob.length, 64 + 80 + 8 + 56 + 1568 + 79992 + 10000);
 });

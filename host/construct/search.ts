@@ -21,10 +21,18 @@ export const MAX_REDRAWS = 16;
 /** Bits of key spread beyond 2·log₂ n: a pair of keys collides with probability ≈ 2^−8 / n². */
 export const SPREAD_MARGIN_BITS = 8;
 /** Draws tried first with K ≤ NARROW_K: weights within ±2^14 fit the 2-byte projection
- *  (FORMAT.md). On MNIST-10k the first such draw is already collision-free (SPEC §3.1:
- *  collisions stop around ±4,095). */
-export const NARROW_DRAWS = 4;
+ *  (FORMAT.md). On MNIST-10k about 4 in 10 such draws are collision-free, so 12 fail
+ *  together with probability about 0.2%, and the wide draws follow. */
+export const NARROW_DRAWS = 12;
 export const NARROW_K = 14;
+
+/** Bits of key spread a draw with entries up to 2^k gives: k, the widest input span and ½·log₂ d
+ *  for the sum over d coordinates. */
+function spreadBits(k: number, domain: Domain): number {
+  let span = 1;
+  for (let j = 0; j < domain.lo.length; j++) span = Math.max(span, domain.hi[j] - domain.lo[j] + 1);
+  return k + Math.log2(span) + 0.5 * Math.log2(domain.lo.length);
+}
 /** Largest |w_j| is 2^K with K ≤ MAX_K (i32 weights). */
 export const MAX_K = 30;
 
@@ -84,12 +92,15 @@ export function drawDistinctKeys(
   const n = ds.n;
   const rng = new Prng(opts.seed ?? 1);
   const want = chooseK(n, domain);
-  const redraws = opts.maxRedraws ?? MAX_REDRAWS;
+  const narrow = Math.min(want, NARROW_K);
+  // Narrow draws keep every weight within an i16, so the stored projection and the bytes each
+  // input reads are halved. They are tried first when their keys could be distinct (about
+  // 2·log₂ n bits of spread, from K, the inputs' width and √d), checked for collisions like
+  // any draw, and then K goes back to the spread rule.
+  const narrowDraws = want <= NARROW_K ? 0 : spreadBits(narrow, domain) >= 2 * Math.log2(Math.max(n, 2)) ? NARROW_DRAWS : 0;
+  const redraws = narrowDraws + (opts.maxRedraws ?? MAX_REDRAWS);
   for (let attempt = 0; attempt < redraws; attempt++) {
-    // The first NARROW_DRAWS draws keep every weight within an i16 (K ≤ NARROW_K), so the
-    // stored projection and the bytes each input reads are halved; their keys are checked
-    // for collisions like any draw, and then K goes back to the spread rule.
-    const k = attempt < NARROW_DRAWS ? Math.min(want, NARROW_K) : want;
+    const k = attempt < narrowDraws ? narrow : want;
     const w = drawDirection(rng, ds.dim, k);
     const keys = projectAll(xq, ds.dim, w);
     const sorted = keys.slice().sort();
@@ -101,7 +112,7 @@ export function drawDistinctKeys(
     return { w, sorted, sortedLabel };
   }
   throw new DatasetError(
-    `${construction}: keys collided for all ${redraws} directions drawn (K = ${Math.min(want, NARROW_K)}, then ${want}); try another --seed`);
+    `${construction}: keys collided for all ${redraws} directions drawn (K = ${want}${narrowDraws ? `, first ${narrowDraws} with K = ${narrow}` : ''}); try another --seed`);
 }
 
 export function buildSearch(
