@@ -114,16 +114,7 @@ export async function opsVersusNSvg(
     ],
   };
 
-  // Were the optional `canvas` addon ever installed, Vega would measure text with it and the
-  // layout would vary by machine; the built-in estimate keeps the SVG a function of the input.
-  (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    // Vega writes the xmlns attributes, so the string is a valid .svg file as it stands.
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderSvg(spec);
 }
 
 // Whole powers of two covering [min, max], the first and last being the axis ends; every
@@ -139,4 +130,18 @@ function powersOfTwo(min: number, max: number): number[] {
 
 function superscript(k: number): string {
   return [...String(k)].map((c) => (c === '-' ? '⁻' : SUPERSCRIPT[+c])).join('');
+}
+
+/** Render a Vega-Lite spec to a standalone SVG string (Vega writes the xmlns attributes, so it
+ *  is a valid .svg file as it stands). Every chart of condnet goes through here. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  // Were the optional `canvas` addon ever installed, Vega would measure text with it and the
+  // layout would vary by machine; the built-in estimate keeps the SVG a function of the input.
+  (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
 }

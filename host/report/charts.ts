@@ -2,8 +2,8 @@
 // Vega lays out headless (`renderer: 'none'`, text widths estimated, no canvas), so each SVG
 // depends only on its data. Vega escapes the text it writes (labels come from the data).
 
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from '../measure/plot.js';
 import type { BlobPart, ClassRow } from './collect.js';
 
 /** Classes drawn at most; beyond, the ones with the most operations (mean), and the page says so. */
@@ -14,17 +14,6 @@ const TARGET_BINS = 40;
 const WIDTH = 480;
 
 const CONFIG = { font: 'sans-serif', view: { stroke: null } } as const;
-
-/** Render a Vega-Lite spec to a standalone SVG string. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  (vega as unknown as { textMetrics: { canvas(use: boolean): void } }).textMetrics.canvas(false);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 /** Give every id in an SVG (Vega's clip paths, gradients) a prefix, and every reference to
  *  one, so several SVGs inlined in one page never resolve each other's ids. */
