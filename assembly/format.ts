@@ -215,4 +215,5 @@ export enum ErrorCode {
   OutOfMemory = 33,
   InputOutOfDomain = 34,
   OutputOutOfRange = 35,
+  InputLength = 36, // a row of other than d values: refused by every caller that has rows (the host, WASI)
 }

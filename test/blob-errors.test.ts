@@ -147,6 +147,17 @@ test('the CLI names the problem in one line and exits non-zero', () => {
   }
 });
 
+test('a row of the wrong length is refused with InputLength, and nothing is evaluated', () => {
+  const engine = new Engine('counting');
+  engine.loadOrThrow(good.blob);
+  const d = good.ds.dim;
+  assert.equal(engine.evaluate(good.xq.subarray(0, d - 1)), -ErrorCode.InputLength);
+  assert.equal(engine.evaluate(good.xq, good.xq.length - 1), -ErrorCode.InputLength);
+  assert.deepEqual(Array.from(engine.evaluateBatch(good.xq.subarray(0, 2 * d - 1), 2)), [-ErrorCode.InputLength, -ErrorCode.InputLength]);
+  assert.deepEqual(Array.from(engine.evaluateBatch(good.xq.subarray(0, 2 * d + 1))), []); // not a whole number of rows
+  assert.equal(engine.evaluate(good.xq), good.ds.y[0]);
+});
+
 test('evaluate refuses an input inside the scratch it would overwrite', () => {
   const engine = new Engine('counting');
   assert.equal(engine.load(mlp.blob), ErrorCode.Ok);

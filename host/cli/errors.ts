@@ -4,6 +4,7 @@ import { DataError, DatasetError } from '../data/errors.js';
 import { BlobError, FieldRangeError } from '../format/errors.js';
 import { NetworkImportError } from '../import/float-network.js';
 import { OutputPathError } from '../io/atomic-write.js';
+import { PullError } from '../net/pull.js';
 
 /** A usage or state problem the user can fix (bad option value, missing file). */
 export class CliError extends Error {
@@ -17,7 +18,7 @@ export function reportError(e: unknown): number {
   const err = e instanceof Error ? e : new Error(String(e));
   const known = err instanceof CliError || err instanceof DataError || err instanceof DatasetError
     || err instanceof BlobError || err instanceof FieldRangeError || err instanceof NetworkImportError
-    || err instanceof OutputPathError;
+    || err instanceof OutputPathError || err instanceof PullError;
   const prefix = err instanceof BlobError ? 'invalid model: ' : '';
   process.stderr.write(`condnet: ${prefix}${err.message}\n`);
   if (process.env.CONDNET_DEBUG && err.stack) process.stderr.write(err.stack + '\n');

@@ -35,6 +35,38 @@ export interface Dataset {
   domain?: DeclaredDomain;
 }
 
+/** Bytes per row beside its values: class (4), source line (4), the repeat index (≈ 16). */
+const ROW_OVERHEAD_BYTES = 24;
+
+/** The default memory budget for one dataset: far below this machine's 24 GiB, far above MNIST. */
+export const DEFAULT_MEMORY_BUDGET = 8 * 2 ** 30;
+const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/** Bytes a dataset may occupy in memory: CONDNET_MEMORY_BUDGET (bytes, or with a K, M or G
+ *  suffix: binary units), else DEFAULT_MEMORY_BUDGET. A dataset past it is refused with a
+ *  message instead of exhausting the process. */
+export function memoryBudget(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.CONDNET_MEMORY_BUDGET;
+  if (text === undefined || text === '') return DEFAULT_MEMORY_BUDGET;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(text.trim());
+  if (!m) throw new DatasetError(`CONDNET_MEMORY_BUDGET must be a number of bytes, optionally with K, M or G, got "${text}"`);
+  return Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
+}
+
+const formatBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(b / 2 ** 10)} KiB`);
+
+/** Refuse, with a message, a dataset of `rows` × `dim` values past the memory budget (the
+ *  generators know their size up front; files grow through DatasetBuilder, which checks as
+ *  it grows). */
+export function checkMemoryBudget(name: string, rows: number, dim: number): void {
+  const need = rows * (8 * dim + ROW_OVERHEAD_BYTES);
+  const budget = memoryBudget();
+  if (need > budget) {
+    throw new DatasetError(`${name}: ${rows.toLocaleString('en-US')} rows of ${dim} values need about ${formatBytes(need)}, ` +
+      `over the memory budget of ${formatBytes(budget)}; set CONDNET_MEMORY_BUDGET (e.g. 16G) to allow more`);
+  }
+}
+
 export class DatasetBuilder {
   private x: Float64Array;
   private y: Uint32Array;
@@ -46,12 +78,16 @@ export class DatasetBuilder {
   private readonly classes: string[] = [];
   private readonly set: RowSet;
 
+  /** Rows the memory budget allows: the values (f64), class, line and the repeat index. */
+  private readonly maxRows: number;
+
   constructor(
     private readonly name: string,
     private readonly dim: number,
     expectedRows = 1024,
   ) {
-    const cap = Math.max(16, expectedRows);
+    this.maxRows = Math.floor(memoryBudget() / (8 * dim + ROW_OVERHEAD_BYTES));
+    const cap = Math.min(Math.max(16, expectedRows), Math.max(1, this.maxRows));
     this.x = new Float64Array(cap * dim);
     this.y = new Uint32Array(cap);
     this.line = new Uint32Array(cap);
@@ -102,7 +138,11 @@ export class DatasetBuilder {
   }
 
   private grow(): void {
-    const cap = this.y.length * 2;
+    if (this.y.length >= this.maxRows) {
+      throw new DatasetError(`${this.name}: more than ${this.maxRows.toLocaleString('en-US')} distinct rows of ${this.dim} values ` +
+        `exceed the memory budget of ${formatBytes(memoryBudget())}; set CONDNET_MEMORY_BUDGET (e.g. 16G) to allow more`);
+    }
+    const cap = Math.min(this.y.length * 2, this.maxRows);
     const x = new Float64Array(cap * this.dim);
     x.set(this.x);
     this.x = x;

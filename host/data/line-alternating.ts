@@ -1,11 +1,12 @@
 // `line-alternating:n=…`: d = 1, x_i = i, y_i = i mod 2 — the dataset of SPEC §2's lower
 // bound: every network needs at least ⌈log₂(n/2)⌉ comparisons on some input of it.
 
-import type { Dataset } from './dataset.js';
+import { checkMemoryBudget, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 
 export function lineAlternating(n: number): Dataset {
   if (!Number.isInteger(n) || n < 1 || n > 1 << 26) throw new DatasetError(`line-alternating: n must be in 1..${1 << 26}, got ${n}`);
+  checkMemoryBudget(`line-alternating:n=${n}`, n, 1);
   const y = new Uint32Array(n);
   for (let i = 0; i < n; i++) y[i] = i % 2;
   return {

@@ -4,7 +4,7 @@
 
 import { Prng } from './prng.js';
 import { RowSet } from './rowset.js';
-import type { Dataset } from './dataset.js';
+import { checkMemoryBudget, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 
 export const SYNTHETIC_COORD_BITS = 16;
@@ -29,6 +29,7 @@ export function generateSynthetic(s: SyntheticSpec): Dataset {
     throw new DatasetError(`synthetic: labels must be a positive integer or "distinct", got ${s.labels}`);
   }
   if (d * SYNTHETIC_COORD_BITS < Math.log2(n) + 1) throw new DatasetError(`synthetic: ${n} distinct points do not fit d=${d}`);
+  checkMemoryBudget(syntheticName(s), n, d);
   const rng = new Prng(s.seed);
   const xi = new Int32Array(n * d);
   const set = new RowSet(xi, d, n);

@@ -108,16 +108,23 @@ export class Engine {
     return align8(this.blobAt + this.blobLen) + align8(this.scratch);
   }
 
-  /** Class of one input (i32 × dim), or −ErrorCode. */
+  /** Class of one input (i32 × dim), or −ErrorCode (−InputLength when x holds fewer than
+   *  dim values from `offset`: nothing is evaluated). */
   evaluate(x: Int32Array, offset = 0): number {
+    if (!Number.isInteger(offset) || offset < 0 || x.length - offset < this.dim) return -ErrorCode.InputLength;
     const at = this.inputAt;
     this.reserve(at + 4 * this.dim);
     new Int32Array(this.ex.memory.buffer, at, this.dim).set(x.subarray(offset, offset + this.dim));
     return this.ex.evaluate(at);
   }
 
-  /** Classes (or −ErrorCode) of `count` inputs laid out row-major in `x`. */
+  /** Classes (or −ErrorCode) of `count` inputs laid out row-major in `x`; every one is
+   *  −InputLength, and none is evaluated, when x holds fewer than count × dim values (or a
+   *  count that is not a whole number of rows). */
   evaluateBatch(x: Int32Array, count = x.length / this.dim): Int32Array {
+    if (!Number.isInteger(count) || count < 0 || x.length < count * this.dim) {
+      return new Int32Array(Number.isInteger(count) && count > 0 ? count : 0).fill(-ErrorCode.InputLength);
+    }
     this.prepareBatch(x, count)();
     return new Int32Array(this.ex.memory.buffer, this.inputAt + 4 * this.dim * count, count).slice();
   }

@@ -11,10 +11,12 @@ const TABLE = (() => {
   return t;
 })();
 
-export function crc32(bytes: Uint8Array, skipAt = -1): number {
+/** CRC-32 of `bytes`, with the 4 bytes at `skipAt` read as zero when it is given. */
+export function crc32(bytes: Uint8Array, skipAt?: number): number {
+  const skip = skipAt ?? bytes.length;
   let crc = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) {
-    const b = i >= skipAt && i < skipAt + 4 ? 0 : bytes[i];
+    const b = i >= skip && i < skip + 4 ? 0 : bytes[i];
     crc = TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
   }
   return (crc ^ 0xffffffff) >>> 0;

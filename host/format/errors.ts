@@ -31,6 +31,7 @@ export const ERROR_MESSAGES: ReadonlyArray<readonly [ErrorCode, string]> = [
   [ErrorCode.OutOfMemory, 'region outside the engine memory'],
   [ErrorCode.InputOutOfDomain, 'input outside the declared domain'],
   [ErrorCode.OutputOutOfRange, 'the network computed a class index outside the label table'],
+  [ErrorCode.InputLength, 'an input row does not hold the model\'s d values'],
 ];
 
 const MESSAGE = new Map(ERROR_MESSAGES);
