@@ -16,6 +16,7 @@ import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerSynth } from './synth.js';
 import { registerVerify } from './verify.js';
+import { registerWasi } from './wasi.js';
 
 const program = new Command('condnet')
   .description('memorize input→output tables as conditional ReLU networks with O(log n) integer operations per input')
@@ -42,6 +43,7 @@ registerSynth(program);
 registerExportOnnx(program);
 registerExport(program);
 registerReport(program);
+registerWasi(program);
 program.commands.forEach((c) => c.exitOverride());
 
 try {

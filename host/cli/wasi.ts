@@ -1,0 +1,71 @@
+// condnet wasi <model.cnb> [rows …] [--counting] [--dataset D]: run the WASI command module
+// (build/condnet-wasi.wasm, or with --counting build/condnet-wasi-counting.wasm) on Node's
+// built-in WASI, with its stdout, stderr and exit code (docs/WASI.md). With --dataset the
+// dataset is quantized with the model's own quantization into a temporary rows file first.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { quantize } from '../data/quantize.js';
+import { BlobError } from '../format/errors.js';
+import { readBlob } from '../format/reader.js';
+import { runWasi, wasiPaths } from '../wasi/run.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import { CliError } from './errors.js';
+import { openDataset, withHeaderOptions } from './io.js';
+
+interface WasiFlags { counting?: boolean; dataset?: string; saveRows?: string; header?: boolean }
+
+/** Rows text of the module's input format: one row of d integers per line, commas between. */
+export function rowsText(xq: Int32Array, dim: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < xq.length; i += dim) lines.push(xq.subarray(i, i + dim).join(','));
+  return lines.join('\n') + (lines.length ? '\n' : '');
+}
+
+export function registerWasi(program: Command): void {
+  withHeaderOptions(program
+    .command('wasi')
+    .description('run the WASI command module on Node\'s WASI: integer rows in, one label per line out')
+    .argument('<model>', 'model blob (.cnb)')
+    .argument('[rows...]', 'rows files: d integers per line, commas or spaces between ("-" or none: stdin)')
+    .option('--counting', 'the counting module: label<TAB>mul add cmp wordOps loads per row')
+    .option('--dataset <spec>', 'rows from a dataset, quantized with the model\'s quantization')
+    .option('--save-rows <file>', 'with --dataset: also keep those rows, for other WASI runtimes'))
+    .addHelpText('after', '\nExamples:\n  printf "0,0\\n2,1\\n" | condnet wasi test/golden/four-points.cnb\n' +
+      '  condnet wasi mnist-tree.cnb --dataset mnist:100 --counting\n' +
+      'Exit codes: 0 ok, 1 a row refused, 2 the model refused, 3 I/O or usage (docs/WASI.md).')
+    .action(async (model: string, rows: string[], flags: WasiFlags) => {
+      let tmp: string | undefined;
+      try {
+        const files = [model, ...rows];
+        if (flags.saveRows && !flags.dataset) throw new CliError('--save-rows needs --dataset', 3);
+        if (flags.dataset) {
+          if (rows.length) throw new CliError('give rows files or --dataset, not both', 3);
+          let net;
+          try {
+            net = readBlob(new Uint8Array(readFileSync(model))).network;
+          } catch (e) {
+            // An unreadable or refused model: the module says so itself (exit 3 or 2) before
+            // it reads any row.
+            if (!(e instanceof BlobError) && (e as NodeJS.ErrnoException).code === undefined) throw e;
+            process.exitCode = await runWasi(flags.counting ? 'counting' : 'release', wasiPaths([model]));
+            return;
+          }
+          const ds = openDataset(flags.dataset, flags);
+          if (ds.dim !== net.dim) throw new CliError(`${flags.dataset} has ${ds.dim} features, the model takes ${net.dim}`, 3);
+          tmp = mkdtempSync(join(tmpdir(), 'condnet-wasi-'));
+          const file = join(tmp, 'rows.txt');
+          const text = rowsText(quantize(ds, net.quant), ds.dim);
+          writeFileSync(file, text);
+          if (flags.saveRows) writeFileAtomic(flags.saveRows, text);
+          files.push(file);
+        }
+        const { args, preopens } = wasiPaths(files);
+        process.exitCode = await runWasi(flags.counting ? 'counting' : 'release', { args, preopens });
+      } finally {
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
+      }
+    });
+}
