@@ -39,3 +39,11 @@ outputs.forEach((y, i) => {
 
 writeFileSync(`${out}.in`, [`${dim} ${inputs.length}`, ...inputs.map((x) => x.join(' '))].join('\n') + '\n');
 writeFileSync(`${out}.expected`, outputs.map((y) => `${y}\n`).join(''));
+// <out>.expected-counts: the counting build's line per input, "result mul add cmp wordOps loads".
+const { counts } = c;
+if (!Array.isArray(counts) || counts.length !== outputs.length) fail('"counts" must hold one entry per input');
+const fields = ['mul', 'add', 'cmp', 'wordOps', 'loads'];
+counts.forEach((k, i) => {
+  if (!fields.every((f) => Number.isInteger(k?.[f]) && k[f] >= 0)) fail(`counts[${i}] needs non-negative integers ${fields.join(', ')}`);
+});
+writeFileSync(`${out}.expected-counts`, outputs.map((y, i) => `${[y, ...fields.map((f) => counts[i][f])].join(' ')}\n`).join(''));

@@ -138,7 +138,16 @@ int main(int argc, char **argv) {
     for (int32_t d = 0; d < dim; d++) store_i32(mem, input_at + 4 * (uint64_t)d, read_i32(in, inputs_path));
     /* evaluate() returns a class index or a negative error code, as an i32
      * (wasm2c's u32). */
+#ifdef CONDNET_COUNTING
+    /* The counting build: the result, then SPEC §2's counts of that input (counter() is an
+     * f64, exact below 2^53). */
+    int32_t r = (int32_t)Z_condnetZ_evaluate(&inst, (u32)input_at);
+    printf("%d", r);
+    for (int k = 0; k < 5; k++) printf(" %.0f", Z_condnetZ_counter(&inst, k));
+    printf("\n");
+#else
     printf("%d\n", (int32_t)Z_condnetZ_evaluate(&inst, (u32)input_at));
+#endif
   }
   fclose(in);
 

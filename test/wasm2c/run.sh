@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# wasm2c smoke test (npm run test:wasm2c): translates the release engine
+# wasm2c smoke test (npm run test:wasm2c): translates the release and counting engines
 # build/condnet.wasm to C with wabt's wasm2c, compiles it with harness.c, and
 # checks every golden case (test/golden/<name>.cnb with <name>.json beside it)
 # gives the expected evaluate() result for every input. This shows the engine
@@ -19,6 +19,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/test/wasm2c"
 GOLDEN="${GOLDEN_DIR:-$ROOT/test/golden}"
 ENGINE="$ROOT/build/condnet.wasm"
+COUNTING_ENGINE="$ROOT/build/condnet-counting.wasm"
 OUT="$ROOT/build/wasm2c"
 
 die() {
@@ -56,17 +57,28 @@ if [[ ! -f "$ENGINE" || -n "$(find "$ROOT/assembly" -name '*.ts' -newer "$ENGINE
   # asc directly, not `npm run`: inside npm scripts node_modules/.bin/npm is @as-pect's npm 6.
   (cd "$ROOT" && node_modules/.bin/asc assembly/index.ts --target release) || die "building the engine failed"
 fi
+if [[ ! -f "$COUNTING_ENGINE" || -n "$(find "$ROOT/assembly" -name '*.ts' -newer "$COUNTING_ENGINE" -print -quit)" ]]; then
+  echo "test:wasm2c: building the counting engine"
+  (cd "$ROOT" && node_modules/.bin/asc assembly/counting.ts --target counting) || die "building the counting engine failed"
+fi
 
 # --- translate and compile -----------------------------------------------------
+# Both builds: the release engine (results) and the counting one (results and SPEC §2's
+# counts), each in its own folder since both are named `condnet`.
 rm -rf "$OUT"
-mkdir -p "$OUT"
-# -n fixes the module name, and so every generated C name (see harness.c).
-wasm2c "$ENGINE" -n condnet -o "$OUT/condnet.c" || die "wasm2c failed on $ENGINE"
-grep -q 'Z_condnet_instantiate' "$OUT/condnet.h" ||
-  die "wasm2c $(wasm2c --version) generated another C API than harness.c expects (written for wabt 1.0.32: Z_condnet_instantiate, Z_condnetZ_evaluate); see $OUT/condnet.h"
-"$CC" -O2 -I "$OUT" -I "$RT" -o "$OUT/harness" \
-  "$HERE/harness.c" "$OUT/condnet.c" "$RT/wasm-rt-impl.c" -lm ||
-  die "compiling the wasm2c output with $CC failed"
+for build in release counting; do
+  wasm="$ENGINE"
+  flags=""
+  if [[ "$build" == counting ]]; then wasm="$COUNTING_ENGINE"; flags="-DCONDNET_COUNTING"; fi
+  mkdir -p "$OUT/$build"
+  # -n fixes the module name, and so every generated C name (see harness.c).
+  wasm2c "$wasm" -n condnet -o "$OUT/$build/condnet.c" || die "wasm2c failed on $wasm"
+  grep -q 'Z_condnet_instantiate' "$OUT/$build/condnet.h" ||
+    die "wasm2c $(wasm2c --version) generated another C API than harness.c expects (written for wabt 1.0.32: Z_condnet_instantiate, Z_condnetZ_evaluate); see $OUT/$build/condnet.h"
+  "$CC" -O2 $flags -I "$OUT/$build" -I "$RT" -o "$OUT/$build/harness" \
+    "$HERE/harness.c" "$OUT/$build/condnet.c" "$RT/wasm-rt-impl.c" -lm ||
+    die "compiling the wasm2c output ($build) with $CC failed"
+done
 
 # --- run the golden cases ------------------------------------------------------
 pass=0
@@ -84,21 +96,26 @@ for blob in "$GOLDEN"/*.cnb; do
     fail=$((fail + 1))
     continue
   fi
-  status=0
-  "$OUT/harness" "$blob" "$OUT/$name.in" >"$OUT/$name.actual" 2>"$OUT/$name.err" || status=$?
-  if ((status != 0)); then
-    echo "FAIL $name: harness exited with status $status: $(cat "$OUT/$name.err")"
-    fail=$((fail + 1))
-  elif cmp -s "$OUT/$name.expected" "$OUT/$name.actual"; then
-    echo "ok   $name ($(wc -l <"$OUT/$name.expected") inputs)"
-    pass=$((pass + 1))
-  else
-    echo "FAIL $name:"
-    # input line | expected | actual, side by side; print only the differences.
-    paste -d '|' <(tail -n +2 "$OUT/$name.in") "$OUT/$name.expected" "$OUT/$name.actual" |
-      awk -F '|' '$2 != $3 { printf "  input #%d [%s]: expected %s, got %s\n", NR - 1, $1, ($2 == "" ? "(none)" : $2), ($3 == "" ? "(none)" : $3) }'
-    fail=$((fail + 1))
-  fi
+  for build in release counting; do
+    expected="$OUT/$name.expected"
+    [[ "$build" == counting ]] && expected="$OUT/$name.expected-counts"
+    actual="$OUT/$build/$name.actual"
+    status=0
+    "$OUT/$build/harness" "$blob" "$OUT/$name.in" >"$actual" 2>"$OUT/$build/$name.err" || status=$?
+    if ((status != 0)); then
+      echo "FAIL $name ($build): harness exited with status $status: $(cat "$OUT/$build/$name.err")"
+      fail=$((fail + 1))
+    elif cmp -s "$expected" "$actual"; then
+      echo "ok   $name ($build: $(wc -l <"$expected") inputs$([[ "$build" == counting ]] && echo ', results and counts'))"
+      pass=$((pass + 1))
+    else
+      echo "FAIL $name ($build):"
+      # input line | expected | actual, side by side; print only the differences.
+      paste -d '|' <(tail -n +2 "$OUT/$name.in") "$expected" "$actual" |
+        awk -F '|' '$2 != $3 { printf "  input #%d [%s]: expected %s, got %s\n", NR - 1, $1, ($2 == "" ? "(none)" : $2), ($3 == "" ? "(none)" : $3) }'
+      fail=$((fail + 1))
+    fi
+  done
 done
 
 ((pass + fail > 0)) || die "no golden cases (*.cnb with a .json beside it) in $GOLDEN"
