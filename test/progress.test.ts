@@ -41,6 +41,7 @@ const COMMANDS: [string, string[]][] = [
   ['sweep', ['sweep', '--constructions', 'search', '--n-max', '128']],
   ['report', ['report', tree, 'mnist:1000', '-o', join(dir, 'report.html')]],
   ['eval', ['eval', tree, '--input', join(dir, 'rows.csv')]],
+  ['wasi', ['wasi', tree, '--dataset', 'mnist:1000']],
 ];
 
 test('a bar on a terminal, nothing but the result when piped or with --json', () => {

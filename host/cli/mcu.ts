@@ -20,6 +20,7 @@ import type { OpCounts } from '../engine/reference.js';
 import { readBlob } from '../format/reader.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, readModel, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 export const MCU_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MCU_OPTS = ['Os', 'O2', 'O3'] as const;
@@ -304,10 +305,12 @@ export function registerMcu(program: Command): void {
       '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
     .action((file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
-      const ds = openDataset(spec, flags);
+      const p = progress(flags.json);
+      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
       let r: McuReport;
       try {
-        r = runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout });
+        r = withStep(p, 'build the firmware, run it in QEMU', 1, () =>
+          runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout }));
       } catch (e) {
         if (e instanceof McuError) throw new CliError(e.message);
         throw e;

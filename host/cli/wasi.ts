@@ -14,6 +14,7 @@ import { runWasi, wasiPaths } from '../wasi/run.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
 import { openDataset, withHeaderOptions } from './io.js';
+import { progress, withStep } from './progress.js';
 
 interface WasiFlags { counting?: boolean; dataset?: string; saveRows?: string; header?: boolean }
 
@@ -53,7 +54,8 @@ export function registerWasi(program: Command): void {
             process.exitCode = await runWasi(flags.counting ? 'counting' : 'release', wasiPaths([model]));
             return;
           }
-          const ds = openDataset(flags.dataset, flags);
+          // The module writes the labels itself, so a bar is drawn only before it starts.
+          const ds = withStep(progress(), `load ${flags.dataset}`, 1, () => openDataset(flags.dataset!, flags));
           if (ds.dim !== net.dim) throw new CliError(`${flags.dataset} has ${ds.dim} features, the model takes ${net.dim}`, 3);
           tmp = mkdtempSync(join(tmpdir(), 'condnet-wasi-'));
           const file = join(tmp, 'rows.txt');
