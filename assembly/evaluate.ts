@@ -16,6 +16,12 @@ import {
   graphNodes, graphNodeCount, graphRows, registers, registerBytes, masks, maskBytes,
 } from "./model";
 
+/** The WASI modules' build (asc --use CONDNET_SMALL=1): one loop per structure, each field
+ *  width read at run time, where the engine for hosts compiles one loop per width. Same
+ *  results and counts (test/wasi.test.ts holds the counting WASI module to the goldens). */
+// @ts-ignore: decorator
+@inline const SMALL: bool = isDefined(CONDNET_SMALL);
+
 /** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
 // @ts-ignore: decorator
 @inline function read<T>(addr: usize, network: bool): T {
@@ -37,6 +43,21 @@ const OUTSIDE = i64.MIN_VALUE;
     const w = <i32>read<T>(projection + j * sizeof<T>(), true);
     t += <i64>w * <i64>x;
     if (COUNTING) { if (w != 1 && w != -1) countMul(1, I64_WORDS); }
+  }
+  return t;
+}
+
+/** `project` with the weight width read at run time (SMALL). */
+function projectAnyWidth(input: usize): i64 {
+  const wb = projectionBytes;
+  let t: i64 = 0;
+  for (let j: usize = 0; j < inputDim; j++) {
+    const x = load<i32>(input + (j << 2));
+    if (outOfDomain(x, j)) return OUTSIDE;
+    const at = projection + j * wb;
+    const w = wb == 2 ? <i32>load<i16>(at) : load<i32>(at);
+    if (COUNTING) { touch(at, wb, true); if (w != 1 && w != -1) countMul(1, I64_WORDS); }
+    t += <i64>w * <i64>x;
   }
   return t;
 }
@@ -96,7 +117,7 @@ function evaluateTrusted(input: usize): i32 {
 // heap position i goes to 2i + [t ≥ key_i] until it passes the m separators; positions
 // m + 1 … 2m + 1 are the leaves.
 function evaluateSearch(input: usize): i32 {
-  const t = projectionBytes == 2 ? project<i16>(input) : project<i32>(input);
+  const t = SMALL ? projectAnyWidth(input) : projectionBytes == 2 ? project<i16>(input) : project<i32>(input);
   if (t == OUTSIDE) return -ErrorCode.InputOutOfDomain;
   if (COUNTING) countAdd(<u32>inputDim - 1, I64_WORDS);
   const m = separatorCount;
@@ -118,7 +139,29 @@ function evaluateSearch(input: usize): i32 {
 // One loop per field width (U, S: the unsigned and signed field types), so the hot loop
 // holds no branch on the layout.
 function evaluateTree(input: usize): i32 {
+  if (SMALL) return walkAnyWidth(input);
   return treeFieldBytes == 2 ? walkNarrowTree(input) : walkTree<u32, i32>(input);
+}
+
+/** `walkTree` with the field width read at run time (SMALL). */
+function walkAnyWidth(input: usize): i32 {
+  const w = treeFieldBytes;
+  const m = treeNodeCount;
+  let r: u32 = 0;
+  while (r < m) {
+    const node = treeNodes + (<usize>r << (w == 2 ? 3 : 4));
+    const f = <usize>(w == 2 ? <u32>load<u16>(node) : load<u32>(node));
+    const x = load<i32>(input + (f << 2));
+    if (outOfDomain(x, f)) {
+      if (COUNTING) reset();
+      return -ErrorCode.InputOutOfDomain;
+    }
+    const theta = w == 2 ? <i32>load<i16>(node + 2) : load<i32>(node + 4);
+    const k: usize = x >= theta ? T_ABOVE : T_BELOW;
+    if (COUNTING) { touch(node, w << 1, true); touch(node + k * w, w, true); countCmp(1, 1); }
+    r = w == 2 ? <u32>load<u16>(node + k * 2) : load<u32>(node + k * 4);
+  }
+  return <i32>(r - m);
 }
 
 // 8-byte nodes (MNIST's): the whole node in one u64 load, its fields by shifts, the ref taken

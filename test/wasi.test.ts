@@ -19,6 +19,7 @@ import { readBlob } from '../host/format/reader.js';
 import { WASI_BUDGET_BYTES, WASI_FILES, WASI_TARGET_BYTES, runWasi, wasiPaths } from '../host/wasi/run.js';
 import { rowsText } from '../host/cli/wasi.js';
 import { buildFrom } from './helpers.js';
+import { writeBlob } from '../host/format/writer.js';
 
 const CLI = fileURLToPath(new URL('../host/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'condnet-wasi-test-'));
@@ -196,4 +197,27 @@ test('condnet wasi --dataset on a built tree model reproduces every label, as co
   assert.equal(bad.code, 1);
   assert.match(bad.err, /^condnet-wasi: <stdin>:1: refused: error 36 \(InputLength\)\n$/);
   assert.equal(cli(['wasi', 'no-such.cnb']).code, 3);
+});
+
+// The WASI build reads field widths at run time (CONDNET_SMALL, assembly/evaluate.ts): a
+// `search` with i16 weights and one with i32 weights, and trees of 8- and 16-byte nodes, give
+// the counting engine's labels and counts through the counting module.
+test('the WASI build\'s run-time widths: search (i16, i32 weights) and trees (8-, 16-byte nodes) count as the engine', () => {
+  const engine = new Engine('counting');
+  for (const [spec, construction, wide] of [
+    ['mnist:200', 'search', false], ['mnist:200', 'search', true],
+    ['synthetic:n=300,d=5,labels=4,seed=3', 'tree', false], ['synthetic:n=60,d=3,labels=3,seed=3', 'tree', true],
+  ] as const) {
+    const built = buildFrom(spec, { construction });
+    const blob = wide ? writeBlob({ ...built.net, ...(construction === 'search' ? { projectionBytes: 4 } : { fieldBytes: 4 }) } as typeof built.net) : built.blob;
+    const { ds, xq } = built;
+    writeFileSync(join(dir, 'widths.cnb'), blob);
+    writeFileSync(join(dir, 'widths-rows.txt'), rowsText(xq, ds.dim));
+    const k = cli(['wasi', 'widths.cnb', 'widths-rows.txt', '--counting']);
+    assert.equal(k.code, 0, `${spec} ${construction}: ${k.err}`);
+    engine.loadOrThrow(blob);
+    const { classes } = readBlob(blob).network;
+    const expected = Array.from({ length: ds.n }, (_, i) => `${classes[engine.evaluate(xq, i * ds.dim)]}\t${countsText(engine.counts())}\n`).join('');
+    assert.equal(k.out, expected, `${spec} ${construction}${wide ? ' (wide)' : ''}`);
+  }
 });
