@@ -195,7 +195,7 @@ function walkNarrowTree(input: usize): i32 {
     r = <u32>(v >>> (k << 4)) & 0xffff;
   }
   if (outside || worst > span) {
-    if (COUNTING) reset(); // an input that fails has no counts, as in `search`
+    if (COUNTING) reset(); // an input that fails has no counts
     return -ErrorCode.InputOutOfDomain;
   }
   return <i32>(r - m);
@@ -211,7 +211,7 @@ function walkNarrowTree(input: usize): i32 {
     const f = <usize>load<U>(node + <usize>T_FEATURE * w);
     const x = load<i32>(input + (f << 2));
     if (outOfDomain(x, f)) {
-      if (COUNTING) reset(); // an input that fails has no counts, as in `search`
+      if (COUNTING) reset(); // an input that fails has no counts
       return -ErrorCode.InputOutOfDomain;
     }
     const k: usize = x >= <i32>load<S>(node + <usize>T_THRESHOLD * w) ? T_ABOVE : T_BELOW;

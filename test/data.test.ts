@@ -127,6 +127,10 @@ test('dataset slices keep classes, lines, scale and domain; bad slices are clear
   assert.deepEqual(c.classes, ['x', 'y', 'z']);
   assert.deepEqual([...c.y], [1, 2]);
   assert.deepEqual([...c.line], [3, 5]);
+  // Brackets that are no slice belong to the name: a file may be called `slice[old].csv`.
+  const named = join(csv, '..', 'slice[old]');
+  writeFileSync(named, 'a,b,label\n1,1,x\n');
+  assert.equal(loadDataset(named).n, 1);
   for (const bad of ['mnist:100[5:5]', 'mnist:100[0:101]', 'mnist:100[a:3]', 'mnist:100[-1:3]', 'mnist:100[1]']) {
     assert.throws(() => loadDataset(bad), (e: Error) => e.name === 'DatasetError' && e.message.startsWith(bad), bad);
   }

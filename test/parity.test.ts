@@ -208,8 +208,11 @@ const arbGraph = fc
     const d = base.dim;
     const classes = base.classes.length;
     const rowCount = rng.below(5);
-    const weight = () => (rng.below(3) === 0 ? rng.below(3) - 1 : rng.below(2 ** 21) - 2 ** 20);
-    const rows = Int32Array.from({ length: rowCount * d }, weight);
+    // Odd rows have small weights, so their scores land near the thresholds (±2^23) and the
+    // `score ≥ θ` edge is exercised, not only the sign of a huge score.
+    const weight = (k: number) => (rng.below(3) === 0 ? rng.below(3) - 1
+      : Math.floor(k / d) % 2 ? rng.below(7) - 3 : rng.below(2 ** 21) - 2 ** 20);
+    const rows = Int32Array.from({ length: rowCount * d }, (_, k) => weight(k));
     const neurons = base.layers.reduce((s, l) => s + l.outputs, 0);
     const masks = withNet ? Array.from({ length: rng.below(3) + 1 }, () => Uint8Array.from({ length: neurons }, () => rng.below(3))) : [];
     const nodes: GraphNode[] = [];
@@ -225,7 +228,8 @@ const arbGraph = fc
       const row = rng.below(rowCount);
       const reuse = computed.has(row) ? rng.below(4) !== 0 : rng.below(8) === 0;
       const at = nodes.length;
-      nodes.push({ kind: 'branch', row, reuse, below: 0, above: 0, threshold: BigInt(rng.below(2 ** 24)) - (1n << 23n) });
+      const threshold = rng.below(4) === 0 ? BigInt(rng.below(5) - 2) : BigInt(rng.below(2 ** 24)) - (1n << 23n);
+      nodes.push({ kind: 'branch', row, reuse, below: 0, above: 0, threshold });
       maxDepth = Math.max(maxDepth, depth + 1);
       const next = new Set(computed).add(row);
       const below = grow(depth + 1, next);

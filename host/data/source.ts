@@ -45,15 +45,14 @@ export function parseSyntheticSpec(spec: string): SyntheticSpec {
   };
 }
 
-/** A trailing `[a:b]` on any spec: the distinct inputs a ≤ i < b (a defaults to 0, b to n). */
-const SLICE = /\[([^[\]]*)\]$/;
+/** A trailing `[a:b]` on any spec: the distinct inputs a ≤ i < b (a defaults to 0, b to n).
+ *  Brackets holding anything else are part of the spec (a file may be named `data[old]`). */
+const SLICE = /\[\s*(\d*)\s*:\s*(\d*)\s*\]$/;
 
 export function loadDataset(spec: string, opts: TableOptions = {}): Dataset {
-  const slice = SLICE.exec(spec);
-  if (slice) {
-    const m = /^\s*(\d*)\s*:\s*(\d*)\s*$/.exec(slice[1]);
-    if (!m) throw new DatasetError(`${spec}: a slice is [a:b] with non-negative integers a < b, got "[${slice[1]}]"`);
-    const whole = loadWhole(spec.slice(0, slice.index), opts);
+  const m = SLICE.exec(spec);
+  if (m) {
+    const whole = loadWhole(spec.slice(0, m.index), opts);
     const a = m[1] === '' ? 0 : Number(m[1]);
     const b = m[2] === '' ? whole.n : Number(m[2]);
     return sliceDataset(whole, a, b, spec);

@@ -119,11 +119,11 @@ export class Engine {
   }
 
   /** Classes (or −ErrorCode) of `count` inputs laid out row-major in `x`; every one is
-   *  −InputLength, and none is evaluated, when x holds fewer than count × dim values (or a
-   *  count that is not a whole number of rows). */
+   *  −InputLength, and none is evaluated, when x holds fewer than count × dim values — or,
+   *  without a count, when x is not a whole number of rows (⌈length / dim⌉ results then). */
   evaluateBatch(x: Int32Array, count = x.length / this.dim): Int32Array {
     if (!Number.isInteger(count) || count < 0 || x.length < count * this.dim) {
-      return new Int32Array(Number.isInteger(count) && count > 0 ? count : 0).fill(-ErrorCode.InputLength);
+      return new Int32Array(Number.isFinite(count) && count > 0 ? Math.ceil(count) : 0).fill(-ErrorCode.InputLength);
     }
     this.prepareBatch(x, count)();
     return new Int32Array(this.ex.memory.buffer, this.inputAt + 4 * this.dim * count, count).slice();

@@ -48,7 +48,6 @@ export function blobFacts(blob: Uint8Array): BlobFacts {
     pairs: v.getUint32(H_PAIRS, true),
     bytes: v.getUint32(H_BLOB_BYTES, true),
     storedCrc: v.getUint32(H_CRC, true),
-    // skipAt past the end: no field read as zero (crc32's default of -1 would zero bytes 0–2).
     fileCrc: crc32(blob),
   };
 }

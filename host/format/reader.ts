@@ -298,13 +298,7 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const m = ns.count;
     if (m > MAX_TREE_NODES || !shaped(SectionId.GraphNodes, GRAPH_NODE_BYTES, m)) shapeError(SectionId.GraphNodes);
     const nodes: GraphNode[] = new Array(m);
-    const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
-    let next = 0;
-    while (stack.length > 0) {
-      const [r, depth] = stack.pop()!;
-      const at = ns.offset + GRAPH_NODE_BYTES * r;
-      if (r !== next) fail(ErrorCode.BadNode, { offset: at, value: r, limit: next, what: 'node out of preorder (expected index as limit)' });
-      next++;
+    walkPreorder(m, ns.offset, GRAPH_NODE_BYTES, (r, depth, at) => {
       const nk = u8(at + G_KIND);
       const flags = u8(at + G_FLAGS);
       const row = u32(at + G_ROW);
@@ -317,21 +311,14 @@ export function readBlob(blob: Uint8Array): ReadResult {
           fail(ErrorCode.BadNode, { offset: at, value: row, limit: masks.length, what: `net leaf ${r} (mask index, and flags, refs and threshold zero)` });
         }
         nodes[r] = { kind: 'net', row, reuse: false, below: 0, above: 0, threshold: 0n };
-        continue;
+        return []; // a leaf: it pushes nothing, and tests nothing, so no depth check
       }
       if (nk !== GraphNodeKind.Branch) fail(ErrorCode.BadNode, { offset: at + G_KIND, value: nk, what: `node ${r} kind` });
       if (depth > maxDepth) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: depth, limit: maxDepth, what: `node ${r}` });
       if (flags > GraphFlag.Reuse || row >= rowCount) fail(ErrorCode.BadNode, { offset: at, value: row, limit: rowCount, what: `branch ${r} (row index, flags ${flags})` });
       nodes[r] = { kind: 'branch', row, reuse: flags === GraphFlag.Reuse, below, above, threshold };
-      for (const [child, field] of [[above, G_ABOVE], [below, G_BELOW]]) {
-        if (child >= m) {
-          if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: at + field, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
-        } else {
-          stack.push([child, depth + 1]);
-        }
-      }
-    }
-    if (next !== m) fail(ErrorCode.BadNode, { offset: ns.offset, value: next, limit: m, what: 'nodes reached vs stored' });
+      return [[above, at + G_ABOVE], [below, at + G_BELOW]];
+    });
     const need = 16 * widest + 8 * rowCount;
     if (scratch < need) fail(ErrorCode.BadNode, { offset: H_SCRATCH_BYTES, value: scratch, limit: need, what: 'scratch bytes for the dense buffers and the registers' });
     return { kind: 'graph', ...common, rows, rowCount, nodes, base, masks };
@@ -401,7 +388,30 @@ export function readBlob(blob: Uint8Array): ReadResult {
     return { kind: 'program', ...common, instructions };
   }
 
-  // The engine's preorder walk (assembly/validate.ts), check for check.
+  /** The engine's preorder walk (assembly/validate.ts, walkStart and pushChildren), check for
+   *  check: node r must be the next popped; `visit` checks node r (its depth counts the
+   *  branches above it and itself) and returns its children (ref, byte offset), "above"
+   *  first; a ref ≥ m is a class, checked here, a ref < m is pushed. */
+  function walkPreorder(m: number, offset: number, elemBytes: number,
+    visit: (r: number, depth: number, at: number) => [number, number][]): void {
+    const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
+    let next = 0;
+    while (stack.length > 0) {
+      const [r, depth] = stack.pop()!;
+      const at = offset + elemBytes * r;
+      if (r !== next) fail(ErrorCode.BadNode, { offset: at, value: r, limit: next, what: 'node out of preorder (expected index as limit)' });
+      next++;
+      for (const [child, field] of visit(r, depth, at)) {
+        if (child >= m) {
+          if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: field, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
+        } else {
+          stack.push([child, depth + 1]);
+        }
+      }
+    }
+    if (next !== m) fail(ErrorCode.BadNode, { offset, value: next, limit: m, what: 'nodes reached vs stored' });
+  }
+
   function readTree(common: Common): TreeNetwork {
     const ts = sec(SectionId.TreeNodes);
     const m = ts.count;
@@ -412,28 +422,15 @@ export function readBlob(blob: Uint8Array): ReadResult {
     const threshold = new Int32Array(m);
     const below = new Uint32Array(m);
     const above = new Uint32Array(m);
-    const stack: Array<[number, number]> = m > 0 ? [[0, 1]] : [];
-    let next = 0;
-    while (stack.length > 0) {
-      const [r, depth] = stack.pop()!;
-      const at = ts.offset + ts.elemBytes * r;
-      if (r !== next) fail(ErrorCode.BadNode, { offset: at, value: r, limit: next, what: 'node out of preorder (expected index as limit)' });
+    walkPreorder(m, ts.offset, ts.elemBytes, (r, depth, at) => {
       if (depth > maxDepth) fail(ErrorCode.BadDepth, { offset: H_MAX_DEPTH, value: depth, limit: maxDepth, what: `node ${r}` });
-      next++;
       feature[r] = field(r, T_FEATURE);
       if (feature[r] >= d) fail(ErrorCode.BadNode, { offset: at, value: feature[r], limit: d - 1, what: `node ${r} feature` });
       threshold[r] = w === 2 ? v.getInt16(at + w * T_THRESHOLD, true) : i32(at + w * T_THRESHOLD);
-      for (const k of [T_ABOVE, T_BELOW]) {
-        const child = field(r, k);
-        (k === T_ABOVE ? above : below)[r] = child;
-        if (child >= m) {
-          if (child - m >= classes) fail(ErrorCode.BadLeaf, { offset: at + w * k, value: child - m, limit: classes - 1, what: `node ${r} leaf` });
-        } else {
-          stack.push([child, depth + 1]);
-        }
-      }
-    }
-    if (next !== m) fail(ErrorCode.BadNode, { offset: ts.offset, value: next, limit: m, what: 'nodes reached vs stored' });
+      above[r] = field(r, T_ABOVE);
+      below[r] = field(r, T_BELOW);
+      return [[above[r], at + w * T_ABOVE], [below[r], at + w * T_BELOW]];
+    });
     return { kind: 'tree', ...common, feature, threshold, below, above, fieldBytes: w as 2 | 4 };
   }
 }

@@ -76,7 +76,12 @@ function send(res: ServerResponse, status: number, body: string, type = 'text/pl
 
 function handle(folder: string, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET or HEAD only\n');
-  const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+  } catch {
+    return send(res, 400, 'malformed path\n');
+  }
   if (path === '/models' || path === MODEL_PATH) {
     return send(res, 200, JSON.stringify(listModels(folder), null, 2) + '\n', 'application/json');
   }
