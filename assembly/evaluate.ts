@@ -2,7 +2,7 @@
 // caller's input, which is never trusted. Counters are compiled in only for the counting build.
 
 import {
-  ErrorCode, I64_WORDS, NodeKind, T_FEATURE, T_THRESHOLD, T_BELOW, T_ABOVE, LayerFlag, DenseOutput,
+  ErrorCode, I64_WORDS, NodeKind, T_THRESHOLD, T_BELOW, T_ABOVE, LayerFlag, DenseOutput,
   P_WIDTH, P_FLAGS, P_BIAS_LIMBS, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
   PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_ROW, G_BELOW, G_ABOVE,
   G_THRESHOLD, GraphNodeKind, GraphFlag, NeuronState,
@@ -32,24 +32,11 @@ import {
 /** What `project` returns for an input outside the domain: no key reaches it (|t| < 2^53). */
 const OUTSIDE = i64.MIN_VALUE;
 
-/** w·x over the d weights stored as T (i16 when every weight fits, else i32: an input reads
- *  half the projection bytes), or OUTSIDE. */
+/** w·x over the d weights, each `wb` bytes (2: i16 when every weight fits, so an input reads
+ *  half the projection bytes; else 4), or OUTSIDE. Inlined with a constant `wb` in the host's
+ *  engine (one loop per width), with the stored width in the SMALL build (one loop). */
 // @ts-ignore: decorator
-@inline function project<T>(input: usize): i64 {
-  let t: i64 = 0;
-  for (let j: usize = 0; j < inputDim; j++) {
-    const x = load<i32>(input + (j << 2));
-    if (outOfDomain(x, j)) return OUTSIDE;
-    const w = <i32>read<T>(projection + j * sizeof<T>(), true);
-    t += <i64>w * <i64>x;
-    if (COUNTING) { if (w != 1 && w != -1) countMul(1, I64_WORDS); }
-  }
-  return t;
-}
-
-/** `project` with the weight width read at run time (SMALL). */
-function projectAnyWidth(input: usize): i64 {
-  const wb = projectionBytes;
+@inline function project(input: usize, wb: usize): i64 {
   let t: i64 = 0;
   for (let j: usize = 0; j < inputDim; j++) {
     const x = load<i32>(input + (j << 2));
@@ -117,7 +104,7 @@ function evaluateTrusted(input: usize): i32 {
 // heap position i goes to 2i + [t ≥ key_i] until it passes the m separators; positions
 // m + 1 … 2m + 1 are the leaves.
 function evaluateSearch(input: usize): i32 {
-  const t = SMALL ? projectAnyWidth(input) : projectionBytes == 2 ? project<i16>(input) : project<i32>(input);
+  const t = SMALL ? project(input, projectionBytes) : projectionBytes == 2 ? project(input, 2) : project(input, 4);
   if (t == OUTSIDE) return -ErrorCode.InputOutOfDomain;
   if (COUNTING) countAdd(<u32>inputDim - 1, I64_WORDS);
   const m = separatorCount;
@@ -136,16 +123,16 @@ function evaluateSearch(input: usize): i32 {
 // until a ref past the m nodes names a leaf. Validation proved the refs run forward in
 // preorder within maxDepth, so the loop needs no guard. Only coordinates the path reads are
 // checked against the domain (SPEC §4); x_f and θ are i32, so each test is one word.
-// One loop per field width (U, S: the unsigned and signed field types), so the hot loop
-// holds no branch on the layout.
+// The host's engine runs 8-byte nodes in their own loop and 16-byte ones in walkFields
+// with a constant width; the SMALL build runs both in walkFields with the stored width.
 function evaluateTree(input: usize): i32 {
-  if (SMALL) return walkAnyWidth(input);
-  return treeFieldBytes == 2 ? walkNarrowTree(input) : walkTree<u32, i32>(input);
+  if (SMALL) return walkFields(input, treeFieldBytes);
+  return treeFieldBytes == 2 ? walkNarrowTree(input) : walkFields(input, 4);
 }
 
-/** `walkTree` with the field width read at run time (SMALL). */
-function walkAnyWidth(input: usize): i32 {
-  const w = treeFieldBytes;
+/** The walk over nodes of four fields of `w` bytes (2 or 4). */
+// @ts-ignore: decorator
+@inline function walkFields(input: usize, w: usize): i32 {
   const m = treeNodeCount;
   let r: u32 = 0;
   while (r < m) {
@@ -153,11 +140,12 @@ function walkAnyWidth(input: usize): i32 {
     const f = <usize>(w == 2 ? <u32>load<u16>(node) : load<u32>(node));
     const x = load<i32>(input + (f << 2));
     if (outOfDomain(x, f)) {
-      if (COUNTING) reset();
+      if (COUNTING) reset(); // an input that fails has no counts
       return -ErrorCode.InputOutOfDomain;
     }
-    const theta = w == 2 ? <i32>load<i16>(node + 2) : load<i32>(node + 4);
+    const theta = w == 2 ? <i32>load<i16>(node + T_THRESHOLD * 2) : load<i32>(node + T_THRESHOLD * 4);
     const k: usize = x >= theta ? T_ABOVE : T_BELOW;
+    // Counted once the test ran: feature and threshold side by side, then the ref taken.
     if (COUNTING) { touch(node, w << 1, true); touch(node + k * w, w, true); countCmp(1, 1); }
     r = w == 2 ? <u32>load<u16>(node + k * 2) : load<u32>(node + k * 4);
   }
@@ -197,27 +185,6 @@ function walkNarrowTree(input: usize): i32 {
   if (outside || worst > span) {
     if (COUNTING) reset(); // an input that fails has no counts
     return -ErrorCode.InputOutOfDomain;
-  }
-  return <i32>(r - m);
-}
-
-// @ts-ignore: decorator
-@inline function walkTree<U, S>(input: usize): i32 {
-  const w = sizeof<U>();
-  const m = treeNodeCount;
-  let r: u32 = 0;
-  while (r < m) {
-    const node = treeNodes + (<usize>r << (alignof<U>() + 2)); // 4 fields of w bytes
-    const f = <usize>load<U>(node + <usize>T_FEATURE * w);
-    const x = load<i32>(input + (f << 2));
-    if (outOfDomain(x, f)) {
-      if (COUNTING) reset(); // an input that fails has no counts
-      return -ErrorCode.InputOutOfDomain;
-    }
-    const k: usize = x >= <i32>load<S>(node + <usize>T_THRESHOLD * w) ? T_ABOVE : T_BELOW;
-    // Counted once the test ran: feature and threshold side by side, then the ref taken.
-    if (COUNTING) { touch(node, w << 1, true); touch(node + k * w, w, true); countCmp(1, 1); }
-    r = <u32>load<U>(node + k * w);
   }
   return <i32>(r - m);
 }

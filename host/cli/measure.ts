@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
-import { DEFAULT_ENERGY_MODEL, EnergyModelError, loadEnergyModel, measureEnergy, type EnergyModel, type EnergyReport } from '../measure/energy.js';
+import { DEFAULT_ENERGY_MODEL, EnergyModelError, loadEnergyModel, type EnergyModel, type EnergyReport } from '../measure/energy.js';
 import { CliError } from './errors.js';
 import { table } from './format-table.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
@@ -73,9 +73,9 @@ export function registerMeasure(program: Command): void {
       const p = progress(flags.json);
       const blob = readModel(model);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
-      const r = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1, () => measure(blob, ds, { timing: flags.timing }));
-      const energy = energyModel === null ? null : withStep(p, 'energy', 1, () => measureEnergy(blob, ds, energyModel));
-      if (flags.json) process.stdout.write(JSON.stringify(energy === null ? r : { ...r, energy }, null, 2) + '\n');
-      else process.stdout.write(measureText(r) + (energy === null ? '' : '\n' + energyText(energy)));
+      const r = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1,
+        () => measure(blob, ds, { timing: flags.timing, ...(energyModel ? { energy: energyModel } : {}) }));
+      if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+      else process.stdout.write(measureText(r) + (r.energy ? '\n' + energyText(r.energy) : ''));
     });
 }

@@ -11,14 +11,6 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readBlob } from '../format/reader.js';
-import { Engine } from '../engine/engine.js';
-import { quantize } from '../data/quantize.js';
-import type { Dataset } from '../data/dataset.js';
-import { DataError } from '../data/errors.js';
-import { errorMessage } from '../format/errors.js';
-import { countInputs } from './measure.js';
-import { checkDimensions } from './verify.js';
 import { stats, type Stats } from './stats.js';
 
 /** Where the built-in models live: energy/<name>.json at the package root. */
@@ -291,16 +283,3 @@ export function summarizeEnergy(
   };
 }
 
-/** Count every input of `ds` in the counting engine and estimate its energy under `model`
- *  (modelBytes = the blob's length). */
-export function measureEnergy(blob: Uint8Array, ds: Dataset, model: EnergyModel): EnergyReport {
-  const { network } = readBlob(blob);
-  checkDimensions(network.dim, ds);
-  const engine = new Engine('counting');
-  engine.loadOrThrow(blob);
-  const xq = quantize(ds, network.quant);
-  const r = countInputs(engine, xq, ds.dim, Uint32Array.from({ length: ds.n }, (_, i) => i));
-  const failed = r.out.findIndex((o) => o < 0);
-  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-r.out[failed])} (error ${-r.out[failed]})`);
-  return summarizeEnergy(model, r, blob.length);
-}

@@ -10,6 +10,7 @@ import { errorMessage } from '../format/errors.js';
 import { readBlob, type SectionInfo } from '../format/reader.js';
 import { DataError } from '../data/errors.js';
 import { checkDimensions } from './verify.js';
+import { summarizeEnergy, type EnergyModel, type EnergyReport } from './energy.js';
 import { median, stats, type Stats } from './stats.js';
 
 export const BATCH = 1024;
@@ -35,11 +36,15 @@ export interface MeasureReport {
   nsPerInference: number;
   /** Only for line-alternating data: the proven lower bound on worst-case cmp. */
   lineAlternatingBound?: number;
+  /** With MeasureOptions.energy: pJ per input (docs/ENERGY.md). */
+  energy?: EnergyReport;
 }
 
 export interface MeasureOptions {
   /** Skip the timing (tests, and callers that only need counts). */
   timing?: boolean;
+  /** Also estimate each input's energy under this model (the same counts, not a second run). */
+  energy?: EnergyModel;
 }
 
 /** Per-input outputs and SPEC §2 counts of the listed inputs (row indices into xq), through
@@ -63,16 +68,39 @@ export function countInputs(engine: Engine, xq: Int32Array, dim: number, points:
   return r;
 }
 
-export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
+export type InputCounts = ReturnType<typeof countInputs>;
+
+/** Every distinct input of `ds` through the counting engine, CHUNK at a time (`onProgress`
+ *  after each); an input the engine refuses is a DataError naming its line. Shared by
+ *  `measure` (and its energy) and `report`. */
+export function countDataset(blob: Uint8Array, ds: Dataset, onProgress?: (done: number, total: number) => void) {
   const { network, sections } = readBlob(blob);
   checkDimensions(network.dim, ds);
-  const counting = new Engine('counting');
-  counting.loadOrThrow(blob);
+  const engine = new Engine('counting');
+  engine.loadOrThrow(blob);
   const xq = quantize(ds, network.quant);
   const n = ds.n;
-  const { out, mul, add, cmp, total, words, loads } = countInputs(counting, xq, ds.dim, Uint32Array.from({ length: n }, (_, i) => i));
-  const failed = out.findIndex((o) => o < 0);
-  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-out[failed])} (error ${-out[failed]})`);
+  const counts: InputCounts = {
+    out: new Int32Array(n), mul: new Float64Array(n), add: new Float64Array(n), cmp: new Float64Array(n),
+    total: new Float64Array(n), words: new Float64Array(n), loads: new Float64Array(n),
+  };
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    const r = countInputs(engine, xq, ds.dim, Uint32Array.from({ length: end - start }, (_, i) => start + i));
+    for (const key of Object.keys(counts) as (keyof InputCounts)[]) counts[key].set(r[key], start);
+    onProgress?.(end, n);
+  }
+  const failed = counts.out.findIndex((o) => o < 0);
+  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-counts.out[failed])} (error ${-counts.out[failed]})`);
+  return { network, sections, xq, counts };
+}
+
+const CHUNK = 4096;
+
+export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
+  const { network, sections, xq, counts } = countDataset(blob, ds);
+  const { mul, add, cmp, total, words, loads } = counts;
+  const n = ds.n;
   const members: number[][] = ds.classes.map(() => []);
   for (let i = 0; i < n; i++) members[ds.y[i]].push(i);
   const byClass: MeasureReport['byClass'] = {};
@@ -93,6 +121,7 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
     engineBytes: engineBytes('release').length,
     nsPerInference: opts.timing === false ? NaN : timePerInference(blob, network.dim, xq, n),
     ...(ds.name.startsWith('line-alternating:') ? { lineAlternatingBound: lineAlternatingBound(n) } : {}),
+    ...(opts.energy ? { energy: summarizeEnergy(opts.energy, counts, blob.length) } : {}),
   };
 }
 

@@ -14,6 +14,10 @@ const TARGET_BINS = 40;
 const WIDTH = 480;
 
 const CONFIG = { font: 'sans-serif', view: { stroke: null } } as const;
+/** What every chart of the page shares. */
+const BASE = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: WIDTH, background: 'white', config: CONFIG,
+} as const;
 
 /** Give every id in an SVG (Vega's clip paths, gradients) a prefix, and every reference to
  *  one, so several SVGs inlined in one page never resolve each other's ids. */
@@ -64,11 +68,8 @@ export function histogramSvg(values: ArrayLike<number>, mean: number): Promise<s
   const lo = bins.length ? bins[0].lo : 0;
   const hi = bins.length ? bins[bins.length - 1].hi : 1;
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH,
+    ...BASE,
     height: 240,
-    background: 'white',
-    config: CONFIG,
     layer: [
       {
         data: { values: bins },
@@ -115,11 +116,8 @@ export function opsByClassSvg(classes: ClassRow[]): Promise<string> {
   const maxes = classes.map((c) => ({ i: c.index, label: c.label, max: c.max, what: 'max' }));
   const y = { field: 'label', type: 'nominal' as const, title: 'class', sort: { field: 'i', op: 'min' as const } };
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH,
+    ...BASE,
     height: { step: 18 },
-    background: 'white',
-    config: CONFIG,
     layer: [
       {
         data: { values: rows },
@@ -154,11 +152,8 @@ export function energyByClassSvg(classes: ClassRow[], title: string): Promise<st
     ]
     : []));
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH,
+    ...BASE,
     height: { step: 18 },
-    background: 'white',
-    config: CONFIG,
     data: { values: rows },
     mark: { type: 'bar' },
     encoding: {
@@ -176,11 +171,8 @@ export function sectionsSvg(parts: BlobPart[]): Promise<string> {
   const rows = parts.map((p, i) => ({ i, name: p.name, bytes: p.bytes, text: p.bytes.toLocaleString('en-US') }));
   const y = { field: 'name', type: 'nominal' as const, title: null, sort: { field: 'i', op: 'min' as const } };
   const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH,
+    ...BASE,
     height: { step: 22 },
-    background: 'white',
-    config: CONFIG,
     data: { values: rows },
     layer: [
       { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'bytes', type: 'quantitative', title: 'bytes', axis: { format: ',d' } } } },

@@ -4,14 +4,8 @@
 
 import { HEADER_BYTES, SECTION_ENTRY_BYTES } from '../../assembly/format.js';
 import type { Dataset } from '../data/dataset.js';
-import { DataError } from '../data/errors.js';
-import { quantize } from '../data/quantize.js';
-import { Engine } from '../engine/engine.js';
-import { errorMessage } from '../format/errors.js';
-import { readBlob } from '../format/reader.js';
-import { countInputs } from '../measure/measure.js';
+import { countDataset } from '../measure/measure.js';
 import { stats, type Stats } from '../measure/stats.js';
-import { checkDimensions } from '../measure/verify.js';
 
 /** One input's counts, as energy models take them (SPEC §2). */
 export interface InputCounts {
@@ -84,31 +78,10 @@ export interface CollectOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-const CHUNK = 4096;
-
 export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOptions = {}): ReportData {
-  const { network, sections } = readBlob(blob);
-  checkDimensions(network.dim, ds);
-  const engine = new Engine('counting');
-  engine.loadOrThrow(blob);
-  const xq = quantize(ds, network.quant);
+  const { network, sections, counts: cols } = countDataset(blob, ds, opts.onProgress);
+  const { out } = cols;
   const n = ds.n;
-  const out = new Int32Array(n);
-  const cols = { mul: new Float64Array(n), add: new Float64Array(n), cmp: new Float64Array(n), total: new Float64Array(n), words: new Float64Array(n), loads: new Float64Array(n) };
-  for (let start = 0; start < n; start += CHUNK) {
-    const end = Math.min(n, start + CHUNK);
-    const r = countInputs(engine, xq, ds.dim, Uint32Array.from({ length: end - start }, (_, i) => start + i));
-    out.set(r.out, start);
-    cols.mul.set(r.mul, start);
-    cols.add.set(r.add, start);
-    cols.cmp.set(r.cmp, start);
-    cols.total.set(r.total, start);
-    cols.words.set(r.words, start);
-    cols.loads.set(r.loads, start);
-    opts.onProgress?.(end, n);
-  }
-  const failed = out.findIndex((o) => o < 0);
-  if (failed >= 0) throw new DataError(ds.name, ds.line[failed], 1, `${errorMessage(-out[failed])} (error ${-out[failed]})`);
   let correct = 0;
   for (let i = 0; i < n; i++) if (out[i] === ds.y[i]) correct++;
 

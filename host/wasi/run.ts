@@ -16,7 +16,7 @@ export const WASI_FILES: Record<EngineVariant, string> = {
 };
 
 /** The release module's size budget (bytes), asserted by test/wasi.test.ts. The issue's
- *  target was 8,192; the module measures 8,642, most of it the engine's validation
+ *  target was 8,192; the module measures 8,644, most of it the engine's validation
  *  (docs/WASI.md, "Size"). This holds it from growing unnoticed. */
 export const WASI_BUDGET_BYTES = 8704;
 /** The target for the release module, reported by the test beside the measured size. */
