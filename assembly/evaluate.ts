@@ -10,7 +10,7 @@ import {
 import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
 import {
-  valid, kind, inputDim, domain, domainStride, projection, projectionBytes, separators, separatorCount, leaves,
+  valid, kind, rootRef, inputDim, domain, domainStride, projection, projectionBytes, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, callerRegion, DENSE_LAYER, LAYER_ENTRY,
   denseLayerCount, denseOutput, classCount, scratch, scratchHalf, program, instructionCount,
   graphNodes, graphNodeCount, graphRows, registers, registerBytes, masks, maskBytes,
@@ -85,7 +85,7 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   const stride = inputDim << 2;
   for (let i: u32 = 0; i < count; i++) {
     const at = input + <usize>i * stride;
-    const r = narrowShared ? walkNarrow(at, true) : evaluateTrusted(at);
+    const r = narrowShared ? walkNarrowShared(at) : evaluateTrusted(at);
     store<i32>(out + (<usize>i << 2), r);
     if (r < 0 && first == 0) first = r;
   }
@@ -94,10 +94,22 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
 
 function evaluateTrusted(input: usize): i32 {
   if (COUNTING) reset();
-  if (kind == NodeKind.Search) return evaluateSearch(input);
-  if (kind == NodeKind.Tree) return evaluateTree(input);
-  if (kind == NodeKind.Dense) return evaluateDense(input);
-  return kind == NodeKind.LimbProgram ? evaluateProgram(input) : evaluateGraph(input);
+  const r = evaluateKind(input);
+  // An input that is refused has no counts (DESIGN §2), whatever it ran before the refusal.
+  if (COUNTING && r < 0) reset();
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function evaluateKind(input: usize): i32 {
+  switch (kind) {
+    case NodeKind.Search: return evaluateSearch(input);
+    case NodeKind.Tree: return evaluateTree(input);
+    case NodeKind.Dense: return evaluateDense(input);
+    case NodeKind.Program: return evaluateProgram(input);
+    case NodeKind.Graph: return evaluateGraph(input);
+  }
+  return unreachable(); // validate() sets only the kinds above
 }
 
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
@@ -134,15 +146,12 @@ function evaluateTree(input: usize): i32 {
 // @ts-ignore: decorator
 @inline function walkFields(input: usize, w: usize): i32 {
   const m = treeNodeCount;
-  let r: u32 = 0;
+  let r = rootRef;
   while (r < m) {
     const node = treeNodes + (<usize>r << (w == 2 ? 3 : 4));
     const f = <usize>(w == 2 ? <u32>load<u16>(node) : load<u32>(node));
     const x = load<i32>(input + (f << 2));
-    if (outOfDomain(x, f)) {
-      if (COUNTING) reset(); // an input that fails has no counts
-      return -ErrorCode.InputOutOfDomain;
-    }
+    if (outOfDomain(x, f)) return -ErrorCode.InputOutOfDomain;
     const theta = w == 2 ? <i32>load<i16>(node + T_THRESHOLD * 2) : load<i32>(node + T_THRESHOLD * 4);
     const k: usize = x >= theta ? T_ABOVE : T_BELOW;
     // Counted once the test ran: feature and threshold side by side, then the ref taken.
@@ -158,7 +167,12 @@ function evaluateTree(input: usize): i32 {
 // outside its domain still steers the walk through validated nodes; then the whole input is
 // refused). With one (lo, hi) pair for every coordinate that is a subtraction and a max.
 function walkNarrowTree(input: usize): i32 {
-  return domainStride == 0 ? walkNarrow(input, true) : walkNarrow(input, false);
+  return domainStride == 0 ? walkNarrowShared(input) : walkNarrow(input, false);
+}
+
+/** The walk of a shared-domain tree: one copy, called by the batch loop and walkNarrowTree. */
+function walkNarrowShared(input: usize): i32 {
+  return walkNarrow(input, true);
 }
 
 // `shared` is a constant at each inlined call, so each copy of the loop holds one kind of check.
@@ -170,7 +184,7 @@ function walkNarrowTree(input: usize): i32 {
   const span = <u32>(load<i32>(domain + 4) - lo);
   let worst: u32 = 0; // shared domain: the largest x − lo seen, unsigned
   let outside = false; // per-coordinate domains
-  let r: u32 = 0;
+  let r = rootRef;
   while (r < m) {
     const node = nodes + (<usize>r << 3);
     const v = load<u64>(node);
@@ -182,11 +196,7 @@ function walkNarrowTree(input: usize): i32 {
     if (COUNTING) { touch(node, 4, true); touch(node + (<usize>k << 1), 2, true); countCmp(1, 1); }
     r = <u32>(v >>> (k << 4)) & 0xffff;
   }
-  if (outside || worst > span) {
-    if (COUNTING) reset(); // an input that fails has no counts
-    return -ErrorCode.InputOutOfDomain;
-  }
-  return <i32>(r - m);
+  return outside || worst > span ? -ErrorCode.InputOutOfDomain : <i32>(r - m);
 }
 
 /** The input as i64 at the start of the scratch, every coordinate checked against the
@@ -251,9 +261,7 @@ function runLayers(mask: usize): i32 {
   }
   if (denseOutput == DenseOutput.ScalarClass) {
     const v = load<i64>(src);
-    if (v >= 0 && v < <i64>classCount) return <i32>v;
-    if (COUNTING) reset(); // an input that fails has no counts
-    return -ErrorCode.OutputOutOfRange;
+    return v >= 0 && v < <i64>classCount ? <i32>v : -ErrorCode.OutputOutOfRange;
   }
   let best: usize = 0;
   for (let c: usize = 1; c < inputs; c++) {
@@ -273,7 +281,7 @@ function evaluateGraph(input: usize): i32 {
   memory.fill(registers, 0, registerBytes);
   const d = inputDim;
   const m = graphNodeCount;
-  let r: u32 = 0;
+  let r = rootRef;
   while (r < m) {
     const node = graphNodes + <usize>r * GRAPH_NODE_BYTES;
     if (COUNTING) touch(node, GRAPH_NODE_BYTES, true);
@@ -319,9 +327,7 @@ function evaluateProgram(input: usize): i32 {
   const regs = scratch;
   for (let j: usize = 0; j < d; j++) {
     const x = load<i32>(input + (j << 2));
-    if (outOfDomain(x, j)) {
-      return -ErrorCode.InputOutOfDomain;
-    }
+    if (outOfDomain(x, j)) return -ErrorCode.InputOutOfDomain;
     store<i32>(regs + (j << 2), x);
   }
   let at = program;
@@ -367,7 +373,5 @@ function evaluateProgram(input: usize): i32 {
   const v = load<u32>(out);
   let small = v < classCount;
   for (let k: usize = 1; k < width; k++) small = small && load<u32>(out + (k << 2)) == 0;
-  if (small) return <i32>v;
-  if (COUNTING) reset(); // an input that fails has no counts
-  return -ErrorCode.OutputOutOfRange;
+  return small ? <i32>v : -ErrorCode.OutputOutOfRange;
 }

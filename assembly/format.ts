@@ -26,7 +26,8 @@ export const H_MAX_DEPTH = 28; //    u32  most branch tests on any path
 export const H_SCRATCH_BYTES = 32; // u32 scratch the caller provides (0 for search)
 export const H_QUANT_PARAM = 36; //  i32  frac bits f, or the integer scale
 export const H_PAIRS = 40; //        u32  n, the distinct pairs memorized (informational)
-export const H_RESERVED = 44; //     20 bytes, must be zero
+export const H_ROOT_CLASS = 44; //   u32  class of a tree or graph of no nodes; 0 otherwise
+export const H_RESERVED = 48; //     16 bytes, must be zero
 
 // ---- Section table: SECTION_ENTRY_BYTES per entry, right after the header ----
 export const SECTION_ENTRY_BYTES = 16;
@@ -48,7 +49,7 @@ export const MAX_TREE_NODES = 0x3fffffff;
 export const MAX_DENSE_LAYERS = 8;
 /** Neurons per dense layer: two i64 buffers of this width fill MAX_SCRATCH_BYTES. */
 export const MAX_DENSE_WIDTH = 1048576;
-/** A limb program: instructions, terms per instruction, limbs (32 bits) per value. */
+/** A program: instructions, terms per instruction, limbs (32 bits) per value. */
 export const MAX_INSTRUCTIONS = 16777216;
 export const MAX_TERMS = 1048576;
 export const MAX_LIMBS = 1024;
@@ -65,23 +66,28 @@ export const MAX_KEY_MAGNITUDE = 9007199254740991;
 /** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (SPEC §2). */
 export const I64_WORDS = 2;
 
-/** What the root of a blob is. */
+/** What the root of a blob is. One name per kind, everywhere: the host's network kinds are
+ *  the same words in lower case ('search', 'tree', 'dense', 'program', 'graph'). */
 export enum NodeKind {
-  Search = 1, //        projection + Eytzinger binary search (SPEC §3.1)
-  Tree = 2, //          sparse label-aware tree over single coordinates (SPEC §3.2)
-  Dense = 3, //         dense layers, argmax or scalar-class output (SPEC §2, §3.3)
-  LimbProgram = 4, //   straight-line multi-limb neuron program (SPEC §3.4)
-  Graph = 5, //         conditional graph: branches on affine scores, class and net leaves (§3.5)
+  Search = 1, //  projection + Eytzinger binary search (DESIGN §3.1)
+  Tree = 2, //    sparse label-aware tree over single coordinates (DESIGN §3.2)
+  Dense = 3, //   dense layers, argmax or scalar-class output (DESIGN §2, §3.3)
+  Program = 4, // straight-line multi-limb neuron program (DESIGN §3.4)
+  Graph = 5, //   conditional graph: branches on affine scores, class and net leaves (DESIGN §3.5)
 }
 export const KIND_LAST_SUPPORTED = 5;
-export const KIND_LAST_RESERVED = 5;
+/** Kinds 6 … 15 belong to later versions: a reader answers UnsupportedKind (it cannot run
+ *  them, the blob is not malformed). 0 and 16 … 255 are BadKind. */
+export const KIND_LAST_RESERVED = 15;
 
 export enum QuantMode {
   FracBits = 0, // x_int = round(x · 2^f)
   Scale = 1, //    x_int = round(x · scale)
 }
 
-/** Section ids. */
+/** Section ids. 1 … 31 are structural: a kind holds exactly the ones the kind table names.
+ *  32 … 63 are optional: any kind may hold them, and a reader that does not know one checks
+ *  its framing and skips it (docs/FORMAT.md, "How the format grows"). */
 export enum SectionId {
   Domain = 1, //     d × (i32 lo, i32 hi), or 1 × (lo, hi) shared by every coordinate
   Labels = 2, //     C × u32 end offsets, then the UTF-8 label texts
@@ -90,24 +96,66 @@ export enum SectionId {
   Leaves = 5, //     (m + 1) × u8|u16|u32 class per heap position past the separators
   TreeNodes = 6, //  m × branch node, 8 bytes (u16 fields) or 16 bytes (u32 fields)
   DenseLayers = 7, // the output mode, then each layer: header, i32 weights, i64 biases
-  LimbProgram = 8, // `count` instructions, each writing the next register
+  Program = 8, //    `count` instructions, each writing the next register
   GraphNodes = 9, // m × GRAPH_NODE_BYTES nodes in preorder: branches and net leaves
   GraphRows = 10, // rows × d i32 weights: the scores branches test, one i64 register each
   GraphMasks = 11, // masks × ⌈H/4⌉ bytes: a NeuronState (2 bits) per neuron of the DenseLayers
 }
 export const SECTION_LAST_SUPPORTED = 11;
-export const SECTION_LAST_RESERVED = 11;
+/** Structural ids 12 … 31 belong to later versions: UnsupportedSection. */
+export const SECTION_LAST_STRUCTURAL = 31;
+/** Optional ids: skipped by a reader that does not know them. 0 and 64 … are BadSection. */
+export const SECTION_FIRST_OPTIONAL = 32;
+export const SECTION_LAST_OPTIONAL = 63;
 
-/** The sections each supported kind holds, each exactly once, as bit masks over SectionId. */
-export const SEARCH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels)
-  | (1 << SectionId.Projection) | (1 << SectionId.Separators) | (1 << SectionId.Leaves);
-export const TREE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.TreeNodes);
-export const DENSE_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.DenseLayers);
-export const PROGRAM_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.LimbProgram);
-export const GRAPH_SECTIONS = (1 << SectionId.Domain) | (1 << SectionId.Labels) | (1 << SectionId.GraphNodes)
-  | (1 << SectionId.GraphRows);
-/** A graph with net leaves also holds the base network and the masks, both or neither. */
-export const GRAPH_NET_SECTIONS = (1 << SectionId.DenseLayers) | (1 << SectionId.GraphMasks);
+const DOMAIN_LABELS = (1 << SectionId.Domain) | (1 << SectionId.Labels);
+
+/** Where a kind's evaluation writes, after the blob (header scratchBytes). */
+export enum ScratchRule {
+  None = 0, //         search, tree: nothing is written
+  DenseBuffers = 1, // two i64 buffers as wide as the widest layer or the input
+  Registers = 2, //    the program's register file: 4 bytes per limb
+  DenseAndRows = 3, // the dense buffers, then one i64 register per graph row
+}
+
+/** What a kind's evaluation does with the input and the nodes. */
+export enum KindTrait {
+  ReadsEveryCoordinate = 1, // every coordinate is read and checked against the domain
+  Preorder = 2, //             nodes in preorder with refs, checked by the one preorder walk
+}
+
+// ---- The kind table: one row per NodeKind (row 0 is no kind), KIND_COLUMNS columns. The
+// engine's validator takes a kind's sections from it, the host's kind table
+// (host/kinds/index.ts) checks itself against it, and docs/FORMAT.md ("Node kinds") lists
+// the same rows. One table rather than an array per column: in the engine each static array
+// costs its own header, and the engine's size is a budget. ----
+export const KIND_COLUMNS = 4;
+/** Column: the structural sections the kind holds, each exactly once (bit masks over SectionId). */
+export const K_SECTIONS = 0;
+/** Column: sections the kind holds both of or neither (a graph with net leaves also holds its
+ *  base network and the masks). */
+export const K_PAIRED = 1;
+/** Column: the kind's ScratchRule. */
+export const K_SCRATCH = 2;
+/** Column: the kind's KindTrait bits. */
+export const K_TRAITS = 3;
+
+export const KIND_TABLE: StaticArray<i32> = [
+  // K_SECTIONS                                                                  K_PAIRED
+  // K_SCRATCH                 K_TRAITS
+  0, 0, 0, 0, // (no kind)
+  DOMAIN_LABELS | (1 << SectionId.Projection) | (1 << SectionId.Separators) | (1 << SectionId.Leaves), 0,
+  ScratchRule.None, KindTrait.ReadsEveryCoordinate, // Search
+  DOMAIN_LABELS | (1 << SectionId.TreeNodes), 0,
+  ScratchRule.None, KindTrait.Preorder, // Tree
+  DOMAIN_LABELS | (1 << SectionId.DenseLayers), 0,
+  ScratchRule.DenseBuffers, KindTrait.ReadsEveryCoordinate, // Dense
+  DOMAIN_LABELS | (1 << SectionId.Program), 0,
+  ScratchRule.Registers, KindTrait.ReadsEveryCoordinate, // Program
+  DOMAIN_LABELS | (1 << SectionId.GraphNodes) | (1 << SectionId.GraphRows), (1 << SectionId.DenseLayers) | (1 << SectionId.GraphMasks),
+  ScratchRule.DenseAndRows, KindTrait.ReadsEveryCoordinate | KindTrait.Preorder, // Graph
+];
+
 
 // ---- A TreeNodes element: four fields of W bytes each, W = elemBytes / 4 (2 or 4) ----
 // A ref r < m names branch node r; r ≥ m is a leaf of class r − m. Nodes are stored in
@@ -135,7 +183,7 @@ export enum LayerFlag {
   SharedRow = 2, // one weight row used by every neuron (each with its own bias)
 }
 
-// ---- A LimbProgram instruction: one neuron, z = Σ w_t·r_t + b (mod 2^(32·width)), then
+// ---- A Program instruction: one neuron, z = Σ w_t·r_t + b (mod 2^(32·width)), then
 // ReLU if flagged, written as the next register. Registers are little-endian u32 limbs,
 // two's complement, in one file: the d inputs (one limb each) first, then each instruction's
 // `width` limbs in order. Every limb count and offset is in limbs.
@@ -210,6 +258,7 @@ export enum ErrorCode {
   BadNode = 19,
   BadLayer = 20,
   BadInstruction = 21,
+  BadScratch = 22, //  the header's scratchBytes is less than the kind's ScratchRule needs
   // about a call, not a blob
   NotValidated = 32,
   OutOfMemory = 33,

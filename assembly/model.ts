@@ -9,6 +9,9 @@ export let kind: i32 = 0; //         NodeKind of the validated blob
 export let inputDim: usize = 0;
 export let domain: usize = 0; //      address of the (i32 lo, i32 hi) pairs
 export let domainStride: usize = 0; // 8, or 0 when one pair bounds every coordinate
+/** Where a tree's or graph's walk starts: node 0, or with no nodes the leaf of the header's
+ *  root class (a ref r ≥ m = 0 is the leaf of class r). */
+export let rootRef: u32 = 0;
 
 // search
 export let projection: usize = 0; //  address of d × i16|i32
@@ -33,12 +36,13 @@ export let scratch: usize = 0; //   where evaluation writes: two dense buffers o
 export let scratchEnd: usize = 0;
 export let scratchHalf: usize = 0;
 
-export function setCommon(d: usize, dom: usize, stride: usize): void {
+export function setCommon(d: usize, dom: usize, stride: usize, root: u32): void {
   scratch = 0;
   scratchEnd = 0;
   inputDim = d;
   domain = dom;
   domainStride = stride;
+  rootRef = root;
 }
 
 export function setSearch(proj: usize, projBytes: usize, seps: usize, m: usize, lv: usize, lvBytes: usize): void {
@@ -71,7 +75,7 @@ export function setDense(layers: u32, output: u32, classes: u32, at: usize, half
   valid = true;
 }
 
-// limb program
+// program
 export let program: usize = 0; //      address of the first instruction
 export let instructionCount: u32 = 0;
 
@@ -81,7 +85,7 @@ export function setProgram(at: usize, count: u32, classes: u32, regs: usize, lim
   classCount = classes;
   scratch = regs;
   scratchEnd = regs + limbs * 4;
-  kind = NodeKind.LimbProgram;
+  kind = NodeKind.Program;
   valid = true;
 }
 

@@ -7,21 +7,22 @@
 import {
   ErrorCode, MAGIC, FORMAT_VERSION, HEADER_BYTES, H_MAGIC, H_VERSION, H_HEADER_BYTES,
   H_BLOB_BYTES, H_CRC, H_KIND, H_QUANT_MODE, H_SECTION_COUNT, H_INPUT_DIM, H_CLASS_COUNT,
-  H_MAX_DEPTH, H_SCRATCH_BYTES, H_QUANT_PARAM, H_RESERVED, SECTION_ENTRY_BYTES, S_ID,
+  H_MAX_DEPTH, H_SCRATCH_BYTES, H_QUANT_PARAM, H_ROOT_CLASS, H_RESERVED, SECTION_ENTRY_BYTES, S_ID,
   S_ELEM_BYTES, S_OFFSET, S_BYTES, S_COUNT, SECTION_ALIGN, MAX_INPUT_DIM, MAX_CLASSES,
   MAX_SECTIONS, MAX_DEPTH, MAX_SCRATCH_BYTES, MAX_SEPARATORS, MAX_KEY_MAGNITUDE, MAX_FRAC_BITS,
-  KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_RESERVED,
-  SectionId, QuantMode, NodeKind, SEARCH_SECTIONS, TREE_SECTIONS, MAX_TREE_NODES, T_FEATURE,
-  T_BELOW, T_ABOVE, DENSE_SECTIONS, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT, D_RESERVED,
+  KIND_LAST_SUPPORTED, KIND_LAST_RESERVED, SECTION_LAST_SUPPORTED, SECTION_LAST_STRUCTURAL,
+  SECTION_LAST_OPTIONAL, KIND_TABLE, KIND_COLUMNS, K_SECTIONS, K_PAIRED, K_TRAITS, KindTrait,
+  SectionId, QuantMode, NodeKind, MAX_TREE_NODES, T_FEATURE,
+  T_BELOW, T_ABOVE, MAX_DENSE_LAYERS, MAX_DENSE_WIDTH, D_OUTPUT, D_RESERVED,
   DENSE_PREFIX_BYTES, L_OUTPUTS, L_INPUTS, L_FLAGS, L_RESERVED, LAYER_HEADER_BYTES, LayerFlag,
-  DenseOutput, PROGRAM_SECTIONS, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS, P_RESERVED,
+  DenseOutput, MAX_INSTRUCTIONS, MAX_TERMS, MAX_LIMBS, P_WIDTH, P_FLAGS, P_RESERVED,
   P_BIAS_LIMBS, P_RESERVED2, P_TERMS, INSTRUCTION_HEADER_BYTES, PT_SOURCE, PT_SOURCE_LIMBS,
-  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, GRAPH_SECTIONS, GRAPH_NET_SECTIONS, MAX_GRAPH_ROWS, MAX_MASK_BYTES,
+  PT_WEIGHT_LIMBS, PROGRAM_TERM_BYTES, MAX_GRAPH_ROWS, MAX_MASK_BYTES,
   GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_RESERVED, G_ROW, G_BELOW, G_ABOVE, G_THRESHOLD, GraphNodeKind, GraphFlag,
 } from "./format";
 import { crc32 } from "./crc32";
 import {
-  inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, setGraph, DENSE_LAYER,
+  rootRef, inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, setGraph, DENSE_LAYER,
   LAYER_ENTRY,
 } from "./model";
 
@@ -38,6 +39,12 @@ const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
 // @ts-ignore: decorator
 @inline function secCount(id: u32): u32 { return load<u32>(entry(id) + S_COUNT); }
 
+/** Column `column` of the kind table's row for a kind ≤ KIND_LAST_SUPPORTED. */
+// @ts-ignore: decorator
+@inline function kindColumn(kind: i32, column: i32): i32 {
+  return unchecked(KIND_TABLE[kind * KIND_COLUMNS + column]);
+}
+
 /** Validate the blob at [ptr, ptr + len). Returns ErrorCode.Ok or the first failing check. */
 export function validate(ptr: usize, blobLen: usize): i32 {
   invalidate();
@@ -51,9 +58,7 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if (blobBytes > len) return ErrorCode.Truncated;
   if (blobBytes < len) return ErrorCode.LengthMismatch;
   if (crc32(ptr, blobLen, H_CRC) != load<u32>(ptr + H_CRC)) return ErrorCode.BadChecksum;
-  for (let i: usize = H_RESERVED; i < <usize>HEADER_BYTES; i++) {
-    if (load<u8>(ptr + i) != 0) return ErrorCode.BadHeader;
-  }
+  if ((load<u64>(ptr + H_RESERVED) | load<u64>(ptr + H_RESERVED + 8)) != 0) return ErrorCode.BadHeader;
   const kind = <i32>load<u8>(ptr + H_KIND);
   if (kind == 0 || kind > KIND_LAST_RESERVED) return ErrorCode.BadKind;
   if (kind > KIND_LAST_SUPPORTED) return ErrorCode.UnsupportedKind;
@@ -74,31 +79,38 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if (sections > <u32>MAX_SECTIONS) return ErrorCode.OverLimit;
   if (maxDepth > <u32>MAX_DEPTH) return ErrorCode.OverLimit;
   if (load<u32>(ptr + H_SCRATCH_BYTES) > <u32>MAX_SCRATCH_BYTES) return ErrorCode.OverLimit;
+  // The root class answers for a structure whose root is a leaf (no nodes); other kinds have
+  // no such leaf and keep it 0, as every blob written before the field existed does.
+  const rootClass = load<u32>(ptr + H_ROOT_CLASS);
+  if (rootClass != 0 && (rootClass >= classes || (kindColumn(kind, K_TRAITS) & KindTrait.Preorder) == 0)) {
+    return ErrorCode.BadHeader;
+  }
 
-  // Section table: framed entries in increasing, non-overlapping, aligned order.
+  // Section table: framed entries in increasing, non-overlapping, aligned order. Optional
+  // sections (ids past the structural ones) are framed like the others, then skipped.
   const tableEnd = <u32>HEADER_BYTES + sections * SECTION_ENTRY_BYTES;
   if (tableEnd > len) return ErrorCode.BadSection;
-  let seen: u32 = 0;
+  let seen: u64 = 0;
   let prevEnd = tableEnd;
   for (let i: u32 = 0; i < sections; i++) {
     const e = ptr + HEADER_BYTES + i * SECTION_ENTRY_BYTES;
     const id = <u32>load<u16>(e + S_ID);
     const offset = load<u32>(e + S_OFFSET);
     const bytes = load<u32>(e + S_BYTES);
-    if (id == 0 || id > <u32>SECTION_LAST_RESERVED) return ErrorCode.BadSection;
-    if (id > <u32>SECTION_LAST_SUPPORTED) return ErrorCode.UnsupportedSection;
+    if (id == 0 || id > <u32>SECTION_LAST_OPTIONAL) return ErrorCode.BadSection;
+    if (id > <u32>SECTION_LAST_SUPPORTED && id <= <u32>SECTION_LAST_STRUCTURAL) return ErrorCode.UnsupportedSection;
     if (offset % SECTION_ALIGN != 0 || offset < prevEnd) return ErrorCode.BadSection;
     if (offset > len || bytes > len - offset) return ErrorCode.BadSection;
-    if (seen & (1 << id)) return ErrorCode.BadSection;
-    seen |= 1 << id;
-    store<u32>(ENTRY_OF + (id << 2), <u32>e);
+    if (seen & (<u64>1 << id)) return ErrorCode.BadSection;
+    seen |= <u64>1 << id;
+    if (id <= <u32>SECTION_LAST_SUPPORTED) store<u32>(ENTRY_OF + (id << 2), <u32>e);
     prevEnd = offset + bytes;
   }
-  const expected = kind == NodeKind.Search ? SEARCH_SECTIONS : kind == NodeKind.Tree ? TREE_SECTIONS
-    : kind == NodeKind.Dense ? DENSE_SECTIONS : kind == NodeKind.LimbProgram ? PROGRAM_SECTIONS
-    : GRAPH_SECTIONS | (seen & GRAPH_NET_SECTIONS ? GRAPH_NET_SECTIONS : 0);
-  if (seen & ~expected) return ErrorCode.BadSection;
-  if (expected & ~seen) return ErrorCode.MissingSection;
+  const structural = <u32>seen;
+  const paired = kindColumn(kind, K_PAIRED);
+  const expected = kindColumn(kind, K_SECTIONS) | (structural & paired ? paired : 0);
+  if (structural & ~expected) return ErrorCode.BadSection;
+  if (expected & ~structural) return ErrorCode.MissingSection;
 
   // Domain: d pairs, or one pair shared by every coordinate; lo ≤ hi.
   const domCount = secCount(SectionId.Domain);
@@ -122,12 +134,15 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   }
   if (end != lb - (classes << 2)) return ErrorCode.BadLabels;
 
-  setCommon(d, dom, stride);
-  if (kind == NodeKind.Search) return validateSearch(ptr, d, classes, maxDepth, dom, stride);
-  if (kind == NodeKind.Tree) return validateTree(ptr, d, classes, maxDepth);
-  if (kind == NodeKind.Dense) return validateDense(ptr, len, d, classes);
-  if (kind == NodeKind.LimbProgram) return validateProgram(ptr, len, d, classes);
-  return validateGraph(ptr, len, d, classes, maxDepth, (seen & GRAPH_NET_SECTIONS) != 0);
+  setCommon(d, dom, stride, rootClass);
+  switch (kind) {
+    case NodeKind.Search: return validateSearch(ptr, d, classes, maxDepth, dom, stride);
+    case NodeKind.Tree: return validateTree(ptr, d, classes, maxDepth);
+    case NodeKind.Dense: return validateDense(ptr, len, d, classes);
+    case NodeKind.Program: return validateProgram(ptr, len, d, classes);
+    case NodeKind.Graph: return validateGraph(ptr, len, d, classes, maxDepth, (structural & paired) != 0);
+  }
+  return unreachable(); // kind ≤ KIND_LAST_SUPPORTED was checked above
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {
@@ -135,8 +150,14 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
   const wb = secElem(SectionId.Projection);
   if ((wb != 2 && wb != 4) || !shaped(SectionId.Projection, wb, d)) return ErrorCode.BadSection;
   const proj = ptr + secOffset(SectionId.Projection);
+  // One pass over the weights: zero weights now, the key bound (step 21) reported later. The
+  // sum stops growing once past the limit, so it never wraps (each term is below 2^62).
+  let bound: u64 = 0;
   for (let j: usize = 0; j < d; j++) {
-    if (weightAt(proj, j, wb) == 0) return ErrorCode.BadWeight;
+    const w = weightAt(proj, j, wb);
+    if (w == 0) return ErrorCode.BadWeight;
+    const x = max(abs64(load<i32>(dom + j * stride)), abs64(load<i32>(dom + j * stride + 4)));
+    if (bound <= <u64>MAX_KEY_MAGNITUDE) bound += abs64(w) * x;
   }
 
   // Separators: m keys; leaves: m + 1 classes below C.
@@ -157,13 +178,7 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
   if (maxDepth < 31 - clz<u32>(2 * m + 1)) return ErrorCode.BadDepth;
 
   // Every key over the declared domain fits ±MAX_KEY_MAGNITUDE (|w|·|x| ≤ 2^62: no wrap).
-  let bound: u64 = 0;
-  for (let j: usize = 0; j < d; j++) {
-    const w = abs64(weightAt(proj, j, wb));
-    const x = max(abs64(load<i32>(dom + j * stride)), abs64(load<i32>(dom + j * stride + 4)));
-    bound += w * x;
-    if (bound > <u64>MAX_KEY_MAGNITUDE) return ErrorCode.KeyRange;
-  }
+  if (bound > <u64>MAX_KEY_MAGNITUDE) return ErrorCode.KeyRange;
 
   setSearch(proj, wb, ptr + secOffset(SectionId.Separators), m, lv, leafBytes);
   return ErrorCode.Ok;
@@ -176,28 +191,68 @@ function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: us
 const STACK_ENTRIES: u32 = MAX_DEPTH + 2;
 const STACK: usize = memory.data(STACK_ENTRIES << 3);
 
-/** The walk's first stack entry, (node 0, depth 1), when there are nodes: the stack's top. */
-function walkStart(m: u32): u32 {
+/** The walk's first stack entry, (node 0, depth 1), when there are nodes: the stack's top;
+ *  −1 when there are nodes and a root class too (the root is then node 0, not a leaf). */
+function walkStart(m: u32): i32 {
   if (m == 0) return 0;
+  if (rootRef != 0) return -1;
   store<u32>(STACK, 0);
   store<u32>(STACK + 4, 1);
   return 1;
 }
 
-/** Push a node's children, "at or above" first so that "below" is walked first: a ref < m
- *  with depth + 1, a ref ≥ m checked as a class. The new top, or −1 for a class ≥ C. */
-function pushChildren(top: u32, above: u32, below: u32, depth: u32, m: u32, classes: u32): i32 {
-  for (let k = 0; k < 2; k++) {
-    const child = k == 0 ? above : below;
-    if (child >= m) {
-      if (child - m >= classes) return -1;
-    } else {
-      store<u32>(STACK + (top << 3), child);
-      store<u32>(STACK + (top << 3) + 4, depth + 1);
-      top++;
+// What a node's check leaves for the walk: its two refs, "above" and "below".
+let childAbove: u32 = 0;
+let childBelow: u32 = 0;
+/** A node's check found a leaf: it tests nothing and pushes nothing. */
+const LEAF_NODE = -1;
+
+/** The one preorder walk of every kind whose KindTrait has Preorder: node r must be the next
+ *  one stored, so every link points forward, no node is shared or unreachable, and the walk
+ *  ends after m nodes. Each node is checked by its kind's rule (`graph`: checkGraphNode,
+ *  else checkTreeNode: these are the only two kinds with preorder nodes); its children are pushed "above" first so that "below" is walked first: a
+ *  ref < m with depth + 1, a ref ≥ m checked as a class. */
+function walkPreorder(graph: bool, nodes: usize, m: u32, elem: u32, classes: u32, maxDepth: u32): i32 {
+  const start = walkStart(m);
+  if (start < 0) return ErrorCode.BadNode;
+  let top = <u32>start;
+  let next: u32 = 0;
+  while (top > 0) {
+    top--;
+    const r = load<u32>(STACK + (top << 3));
+    const depth = load<u32>(STACK + (top << 3) + 4);
+    if (r != next) return ErrorCode.BadNode;
+    next++;
+    const node = nodes + <usize>r * elem;
+    const e = graph ? checkGraphNode(node, depth, maxDepth) : checkTreeNode(node, elem, depth, maxDepth);
+    if (e == LEAF_NODE) continue;
+    if (e != ErrorCode.Ok) return e;
+    for (let k = 0; k < 2; k++) {
+      const child = k == 0 ? childAbove : childBelow;
+      if (child >= m) {
+        if (child - m >= classes) return ErrorCode.BadLeaf;
+      } else {
+        store<u32>(STACK + (top << 3), child);
+        store<u32>(STACK + (top << 3) + 4, depth + 1);
+        top++;
+      }
     }
   }
-  return <i32>top;
+  return next != m ? ErrorCode.BadNode : ErrorCode.Ok;
+}
+
+// The limits a node's check compares with (set before the walk): a tree node's coordinate
+// < d; a graph branch's row < rows, a net leaf's mask < masks.
+let nodeLimit: u32 = 0;
+let maskLimit: u32 = 0;
+
+function checkTreeNode(node: usize, elem: u32, depth: u32, maxDepth: u32): i32 {
+  const w: usize = elem >> 2;
+  if (depth > maxDepth) return ErrorCode.BadDepth;
+  if (nodeField(node, T_FEATURE, w) >= nodeLimit) return ErrorCode.BadNode;
+  childAbove = nodeField(node, T_ABOVE, w);
+  childBelow = nodeField(node, T_BELOW, w);
+  return ErrorCode.Ok;
 }
 
 function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
@@ -207,27 +262,24 @@ function validateTree(ptr: usize, d: u32, classes: u32, maxDepth: u32): i32 {
     return ErrorCode.BadSection;
   }
   const nodes = ptr + secOffset(SectionId.TreeNodes);
-  const w: usize = elem >> 2;
-  // Walk the refs in preorder: node r must be the next one stored, so every link points
-  // forward, no node is shared or unreachable, and the walk ends after m nodes.
-  let next: u32 = 0;
-  let top = walkStart(m);
-  while (top > 0) {
-    top--;
-    const r = load<u32>(STACK + (top << 3));
-    const depth = load<u32>(STACK + (top << 3) + 4);
-    if (r != next) return ErrorCode.BadNode;
-    if (depth > maxDepth) return ErrorCode.BadDepth;
-    next++;
-    const node = nodes + <usize>r * elem;
-    if (nodeField(node, T_FEATURE, w) >= d) return ErrorCode.BadNode;
-    const pushed = pushChildren(top, nodeField(node, T_ABOVE, w), nodeField(node, T_BELOW, w), depth, m, classes);
-    if (pushed < 0) return ErrorCode.BadLeaf;
-    top = <u32>pushed;
-  }
-  if (next != m) return ErrorCode.BadNode;
-  setTree(nodes, m, w);
+  nodeLimit = d;
+  const e = walkPreorder(false, nodes, m, elem, classes, maxDepth);
+  if (e != ErrorCode.Ok) return e;
+  setTree(nodes, m, elem >> 2);
   return ErrorCode.Ok;
+}
+
+/** The scratch a kind's ScratchRule needs: declared by the header, and inside linear memory
+ *  right after the blob (at the next multiple of 8), where evaluation writes. */
+function checkScratch(ptr: usize, len: u32, need: u64): i32 {
+  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < need) return ErrorCode.BadScratch;
+  if (!inMemory(scratchAt(ptr, len), need)) return ErrorCode.OutOfMemory;
+  return ErrorCode.Ok;
+}
+
+// @ts-ignore: decorator
+@inline function scratchAt(ptr: usize, len: u32): usize {
+  return (ptr + len + 7) & ~7;
 }
 
 // What walkLayers learned: the widest layer (or the input) and the neurons of all layers.
@@ -239,10 +291,9 @@ function validateDense(ptr: usize, len: u32, d: u32, classes: u32): i32 {
   if (e != ErrorCode.Ok) return e;
   // Two i64 buffers of the widest layer (or the input), in the scratch right after the blob.
   const half = <usize>widest << 3;
-  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < <u64>half * 2) return ErrorCode.BadLayer;
-  const scratch = (ptr + len + 7) & ~7;
-  if (!inMemory(scratch, <u64>half * 2)) return ErrorCode.OutOfMemory;
-  setDense(secCount(SectionId.DenseLayers), load<u32>(ptr + secOffset(SectionId.DenseLayers) + D_OUTPUT), classes, scratch, half);
+  const s = checkScratch(ptr, len, <u64>half * 2);
+  if (s != ErrorCode.Ok) return s;
+  setDense(secCount(SectionId.DenseLayers), load<u32>(ptr + secOffset(SectionId.DenseLayers) + D_OUTPUT), classes, scratchAt(ptr, len), half);
   return ErrorCode.Ok;
 }
 
@@ -324,40 +375,34 @@ function validateGraph(ptr: usize, len: u32, d: u32, classes: u32, maxDepth: u32
   const m = secCount(SectionId.GraphNodes);
   if (m > <u32>MAX_TREE_NODES || !shaped(SectionId.GraphNodes, GRAPH_NODE_BYTES, m)) return ErrorCode.BadSection;
   const nodes = ptr + secOffset(SectionId.GraphNodes);
-  let next: u32 = 0;
-  let top = walkStart(m);
-  while (top > 0) {
-    top--;
-    const r = load<u32>(STACK + (top << 3));
-    const depth = load<u32>(STACK + (top << 3) + 4);
-    if (r != next) return ErrorCode.BadNode;
-    next++;
-    const node = nodes + <usize>r * GRAPH_NODE_BYTES;
-    const nk = <u32>load<u8>(node + G_KIND);
-    const flags = <u32>load<u8>(node + G_FLAGS);
-    const row = load<u32>(node + G_ROW);
-    if (load<u16>(node + G_RESERVED) != 0) return ErrorCode.BadNode;
-    if (nk == GraphNodeKind.Net) {
-      // A leaf: it tests nothing, so its depth is its parent's.
-      if (flags != 0 || row >= maskCount || load<u32>(node + G_BELOW) != 0 || load<u32>(node + G_ABOVE) != 0
-        || load<i64>(node + G_THRESHOLD) != 0) return ErrorCode.BadNode;
-      continue;
-    }
-    if (nk != GraphNodeKind.Branch) return ErrorCode.BadNode;
-    if (depth > maxDepth) return ErrorCode.BadDepth;
-    if (flags > <u32>GraphFlag.Reuse || row >= rowCount) return ErrorCode.BadNode;
-    const pushed = pushChildren(top, load<u32>(node + G_ABOVE), load<u32>(node + G_BELOW), depth, m, classes);
-    if (pushed < 0) return ErrorCode.BadLeaf;
-    top = <u32>pushed;
-  }
-  if (next != m) return ErrorCode.BadNode;
+  nodeLimit = rowCount;
+  maskLimit = maskCount;
+  const e = walkPreorder(true, nodes, m, GRAPH_NODE_BYTES, classes, maxDepth);
+  if (e != ErrorCode.Ok) return e;
   const half = <u64>widest << 3;
-  const need = half * 2 + (<u64>rowCount << 3);
-  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < need) return ErrorCode.BadNode;
-  const scratch = (ptr + len + 7) & ~7;
-  if (!inMemory(scratch, need)) return ErrorCode.OutOfMemory;
-  setDense(layers, output, classes, scratch, <usize>half);
+  const s = checkScratch(ptr, len, half * 2 + (<u64>rowCount << 3));
+  if (s != ErrorCode.Ok) return s;
+  setDense(layers, output, classes, scratchAt(ptr, len), <usize>half);
   setGraph(nodes, m, ptr + secOffset(SectionId.GraphRows), <usize>rowCount << 3, mk, mb);
+  return ErrorCode.Ok;
+}
+
+function checkGraphNode(node: usize, depth: u32, maxDepth: u32): i32 {
+  const nk = <u32>load<u8>(node + G_KIND);
+  const flags = <u32>load<u8>(node + G_FLAGS);
+  const row = load<u32>(node + G_ROW);
+  if (load<u16>(node + G_RESERVED) != 0) return ErrorCode.BadNode;
+  if (nk == GraphNodeKind.Net) {
+    // A leaf: it tests nothing, so its depth is its parent's.
+    if (flags != 0 || row >= maskLimit || load<u32>(node + G_BELOW) != 0 || load<u32>(node + G_ABOVE) != 0
+      || load<i64>(node + G_THRESHOLD) != 0) return ErrorCode.BadNode;
+    return LEAF_NODE;
+  }
+  if (nk != GraphNodeKind.Branch) return ErrorCode.BadNode;
+  if (depth > maxDepth) return ErrorCode.BadDepth;
+  if (flags > <u32>GraphFlag.Reuse || row >= nodeLimit) return ErrorCode.BadNode;
+  childAbove = load<u32>(node + G_ABOVE);
+  childBelow = load<u32>(node + G_BELOW);
   return ErrorCode.Ok;
 }
 
@@ -366,10 +411,10 @@ function validateGraph(ptr: usize, len: u32, d: u32, classes: u32, maxDepth: u32
 // already written (the inputs, then earlier instructions): links point backwards into a
 // bounded file, and the program runs straight through, once.
 function validateProgram(ptr: usize, len: u32, d: u32, classes: u32): i32 {
-  const count = secCount(SectionId.LimbProgram);
-  const bytes = secBytes(SectionId.LimbProgram);
-  if (secElem(SectionId.LimbProgram) != 0 || count == 0 || count > <u32>MAX_INSTRUCTIONS) return ErrorCode.BadSection;
-  const base = ptr + secOffset(SectionId.LimbProgram);
+  const count = secCount(SectionId.Program);
+  const bytes = secBytes(SectionId.Program);
+  if (secElem(SectionId.Program) != 0 || count == 0 || count > <u32>MAX_INSTRUCTIONS) return ErrorCode.BadSection;
+  const base = ptr + secOffset(SectionId.Program);
   let at: u32 = 0;
   let end: u64 = d; // limbs of the register file written so far
   for (let i: u32 = 0; i < count; i++) {
@@ -402,10 +447,9 @@ function validateProgram(ptr: usize, len: u32, d: u32, classes: u32): i32 {
   }
   if (at != bytes) return ErrorCode.BadSection;
   // The register file lives in the scratch right after the blob.
-  if (<u64>load<u32>(ptr + H_SCRATCH_BYTES) < end << 2) return ErrorCode.BadInstruction;
-  const regs = (ptr + len + 7) & ~7;
-  if (!inMemory(regs, end << 2)) return ErrorCode.OutOfMemory;
-  setProgram(base, count, classes, regs, <usize>end);
+  const s = checkScratch(ptr, len, end << 2);
+  if (s != ErrorCode.Ok) return s;
+  setProgram(base, count, classes, scratchAt(ptr, len), <usize>end);
   return ErrorCode.Ok;
 }
 

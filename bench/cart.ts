@@ -26,8 +26,7 @@ export function cartToNetwork(t: CartTree, template: TreeNetwork): TreeNetwork {
   const visit = (k: number, depth: number): Ref => (t.left[k] === -1
     ? tree.leaf(t.label[k], depth)
     : tree.node(t.feature[k], Math.floor(t.threshold[k]) + 1, () => visit(t.left[k], depth + 1), () => visit(t.right[k], depth + 1)));
-  const { lone: _, ...nodes } = tree.finish(visit(0, 0));
-  return { ...template, ...nodes };
+  return { ...template, ...tree.finish(visit(0, 0)) };
 }
 
 export function runCart(ds: Dataset, xq: Int32Array): CartOutput {

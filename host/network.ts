@@ -47,6 +47,8 @@ export interface TreeNetwork {
   /** Most tests on any path. */
   maxDepth: number;
   pairs: number;
+  /** With no nodes, the class of the one leaf (the header's root class); absent means 0. */
+  rootClass?: number;
 }
 
 /** One dense layer (SPEC §2): z = W·h + b, then ReLU if `relu`. */
@@ -137,6 +139,8 @@ export interface GraphNetwork {
   construction?: string;
   maxDepth: number;
   pairs: number;
+  /** With no nodes, the class of the one leaf (the header's root class); absent means 0. */
+  rootClass?: number;
 }
 
 export type Network = SearchNetwork | TreeNetwork | DenseNetwork | ProgramNetwork | GraphNetwork;
@@ -151,16 +155,6 @@ export function limbsOf(v: bigint): number {
   let limbs = 0;
   while (BigInt.asIntN(32 * limbs, v) !== v) limbs++;
   return limbs;
-}
-
-/** Scratch a dense network needs: two i64 buffers as wide as its widest layer or input. */
-export function denseScratchBytes(net: DenseNetwork): number {
-  return 16 * Math.max(net.dim, ...net.layers.map((l) => l.outputs));
-}
-
-/** Scratch a graph needs: the dense buffers (the input as i64 first), one i64 per row. */
-export function graphScratchBytes(net: GraphNetwork): number {
-  return 16 * Math.max(net.dim, ...(net.base?.layers ?? []).map((l) => l.outputs)) + 8 * net.rowCount;
 }
 
 /** ⌊log₂(2m + 1)⌋: the depth of the deepest leaf of a full heap with m internal nodes. */

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ErrorCode, H_CRC, H_VERSION, H_KIND, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
+  ErrorCode, H_CRC, H_VERSION, H_KIND, H_ROOT_CLASS, H_MAX_DEPTH, H_SECTION_COUNT, HEADER_BYTES, S_OFFSET, S_ID, S_COUNT,
   S_ELEM_BYTES, SECTION_ENTRY_BYTES, SectionId, T_FEATURE, T_BELOW, T_ABOVE, H_SCRATCH_BYTES,
   D_OUTPUT, DENSE_PREFIX_BYTES, L_INPUTS, L_FLAGS, DenseOutput, P_WIDTH, P_BIAS_LIMBS,
   INSTRUCTION_HEADER_BYTES, PT_SOURCE, PROGRAM_TERM_BYTES, GRAPH_NODE_BYTES, G_KIND, G_ROW, G_BELOW,
@@ -40,7 +40,7 @@ const line = buildFrom('line-alternating:n=40', { construction: 'tree' });
 const mlp = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny-mlp')!.network) };
 // A limb program (`sqrt`); its first instruction is the key: d = 2 one-limb terms, a bias.
 const prog = buildFrom('synthetic:n=20,d=2,labels=3,seed=6', { construction: 'sqrt' });
-const instr = () => sec('LimbProgram', prog).offset;
+const instr = () => sec('Program', prog).offset;
 // A conditional graph with a reused register and a net leaf (golden tiny-graph): node 0 a
 // branch, node 4 the net leaf, one mask of one byte.
 const graph = { ...good, blob: writeBlob(GOLDEN_CASES.find((c) => c.name === 'tiny-graph')!.network) };
@@ -74,10 +74,16 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['wrong version', mutated((_, v) => v.setUint16(H_VERSION, 2, true), false), ErrorCode.UnsupportedVersion, UnsupportedBlobError],
   ['wrong checksum', mutated((_, v) => v.setUint32(H_CRC, v.getUint32(H_CRC, true) ^ 1, true), false), ErrorCode.BadChecksum, MalformedBlobError],
   ['bad magic', mutated((b) => { b[0] = 0x58; }), ErrorCode.BadMagic, MalformedBlobError],
-  ['kind past the last', mutated((_, v) => v.setUint8(H_KIND, 6)), ErrorCode.BadKind, MalformedBlobError],
+  ['kind a later version reserves', mutated((_, v) => v.setUint8(H_KIND, 6)), ErrorCode.UnsupportedKind, UnsupportedBlobError],
+  ['kind past the reserved ones', mutated((_, v) => v.setUint8(H_KIND, 16)), ErrorCode.BadKind, MalformedBlobError],
+  ['search with a root class', mutated((_, v) => v.setUint32(H_ROOT_CLASS, 1, true)), ErrorCode.BadHeader, MalformedBlobError],
+  ['tree: root class outside the labels', mutated((_, v) => v.setUint32(H_ROOT_CLASS, 3, true), true, tree), ErrorCode.BadHeader, MalformedBlobError],
+  ['tree: a root class and nodes', mutated((_, v) => v.setUint32(H_ROOT_CLASS, 1, true), true, tree), ErrorCode.BadNode, MalformedBlobError],
+  ['structural section id a later version reserves', mutated((_, v) => v.setUint16(entry(SectionId.Leaves, good) + S_ID, 12, true)), ErrorCode.UnsupportedSection, UnsupportedBlobError],
+  ['section id past the optional ones', mutated((_, v) => v.setUint16(entry(SectionId.Leaves, good) + S_ID, 64, true)), ErrorCode.BadSection, MalformedBlobError],
+  ['a needed section renumbered as optional', mutated((_, v) => v.setUint16(entry(SectionId.Leaves, good) + S_ID, 32, true)), ErrorCode.MissingSection, MalformedBlobError],
   ['a search blob called a graph', mutated((_, v) => v.setUint8(H_KIND, 5)), ErrorCode.BadSection, MalformedBlobError],
   ['misaligned section', mutated((_, v) => v.setUint32(HEADER_BYTES + S_OFFSET, v.getUint32(HEADER_BYTES + S_OFFSET, true) + 4, true)), ErrorCode.BadSection, MalformedBlobError],
-  ['section id past the last', mutated((_, v) => v.setUint16(HEADER_BYTES + S_ID, 12, true)), ErrorCode.BadSection, MalformedBlobError],
   ['zero weight', mutated((_, v) => v.setInt32(sec('Projection').offset, 0, true)), ErrorCode.BadWeight, MalformedBlobError],
   ['leaf class out of range', mutated((b) => { b[sec('Leaves').offset] = 3; }), ErrorCode.BadLeaf, MalformedBlobError],
   ['domain lo above hi', mutated((_, v) => v.setInt32(sec('Domain').offset, 70000, true)), ErrorCode.BadDomain, MalformedBlobError],
@@ -101,13 +107,13 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['dense: inputs ≠ d', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_INPUTS, 3, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
   ['dense: unknown flag', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_FLAGS, 4, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
   ['dense: a shared-row flag misframes the next layer', mutated((_, v) => v.setUint32(sec('DenseLayers', mlp).offset + DENSE_PREFIX_BYTES + L_FLAGS, 3, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
-  ['dense: scratch too small', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 16, true), true, mlp), ErrorCode.BadLayer, MalformedBlobError],
+  ['dense: scratch too small', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 16, true), true, mlp), ErrorCode.BadScratch, MalformedBlobError],
   ['dense: no layers', mutated((_, v) => v.setUint32(entry(SectionId.DenseLayers, mlp) + S_COUNT, 0, true), true, mlp), ErrorCode.BadSection, MalformedBlobError],
   ['program: width 0', mutated((_, v) => v.setUint16(instr() + P_WIDTH, 0, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
   ['program: a term reads past the registers written', mutated((_, v) => v.setUint32(instr() + INSTRUCTION_HEADER_BYTES + 4 * v.getUint16(instr() + P_BIAS_LIMBS, true) + PT_SOURCE, 2, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
   ['program: a zero weight', mutated((_, v) => v.setUint32(instr() + INSTRUCTION_HEADER_BYTES + 4 * v.getUint16(instr() + P_BIAS_LIMBS, true) + PROGRAM_TERM_BYTES, 0, true), true, prog), ErrorCode.BadWeight, MalformedBlobError],
-  ['program: scratch below the register file', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 8, true), true, prog), ErrorCode.BadInstruction, MalformedBlobError],
-  ['program: one instruction too many', mutated((_, v) => v.setUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, v.getUint32(entry(SectionId.LimbProgram, prog) + S_COUNT, true) + 1, true), true, prog), ErrorCode.BadSection, MalformedBlobError],
+  ['program: scratch below the register file', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 8, true), true, prog), ErrorCode.BadScratch, MalformedBlobError],
+  ['program: one instruction too many', mutated((_, v) => v.setUint32(entry(SectionId.Program, prog) + S_COUNT, v.getUint32(entry(SectionId.Program, prog) + S_COUNT, true) + 1, true), true, prog), ErrorCode.BadSection, MalformedBlobError],
   ['graph: rows not a multiple of d', mutated((_, v) => v.setUint32(entry(SectionId.GraphRows, graph) + S_COUNT, 3, true), true, graph), ErrorCode.BadSection, MalformedBlobError],
   ['graph: a mask state 3', mutated((b) => { b[sec('GraphMasks', graph).offset] = 3; }, true, graph), ErrorCode.BadLeaf, MalformedBlobError],
   ['graph: node kind 0', mutated((_, v) => v.setUint8(node(0, G_KIND), 0), true, graph), ErrorCode.BadNode, MalformedBlobError],
@@ -117,7 +123,7 @@ const CASES: [string, Uint8Array, ErrorCode, new (...a: never[]) => BlobError][]
   ['graph: a branch to a class past C', mutated((_, v) => v.setUint32(node(1, G_BELOW), 7, true), true, graph), ErrorCode.BadLeaf, MalformedBlobError],
   ['graph: deeper than the header', mutated((_, v) => v.setUint32(H_MAX_DEPTH, 2, true), true, graph), ErrorCode.BadDepth, MalformedBlobError],
   ['graph: base network without masks', mutated((_, v) => v.setUint16(H_SECTION_COUNT, v.getUint16(H_SECTION_COUNT, true) - 1, true), true, graph), ErrorCode.MissingSection, MalformedBlobError],
-  ['graph: scratch without the registers', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 32, true), true, graph), ErrorCode.BadNode, MalformedBlobError],
+  ['graph: scratch without the registers', mutated((_, v) => v.setUint32(H_SCRATCH_BYTES, 32, true), true, graph), ErrorCode.BadScratch, MalformedBlobError],
   ['trailing bytes', (() => { const b = new Uint8Array(good.blob.length + 8); b.set(good.blob); return b; })(), ErrorCode.LengthMismatch, MalformedBlobError],
 ];
 

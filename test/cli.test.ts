@@ -135,3 +135,18 @@ test('--help on every command shows an example', () => {
     assert.match(r.out, /Examples?:/, c);
   }
 });
+
+// A slice whose rows all carry the table's second label: every construction builds it, and a
+// tree of no nodes answers that label through the header's root class (it once failed with
+// "tree: the lone class is 1, not 0").
+for (const construction of ['search', 'tree']) {
+  test(`${construction}: a one-class slice whose class is not the table's first`, () => {
+    const csv = join(dir, 'lone.csv');
+    writeFileSync(csv, 'a,b,y\n1,2,x\n3,4,z\n5,6,z\n');
+    const model = join(dir, `lone-${construction}.cnb`);
+    const b = run(['build', `${csv}[1:3]`, '-c', construction, '-o', model]);
+    assert.equal(b.code, 0, b.err);
+    assert.equal(run(['verify', model, `${csv}[1:3]`]).code, 0);
+    assert.equal(run(['eval', model], '3,4\n5,6\n').out, 'z\nz\n');
+  });
+}

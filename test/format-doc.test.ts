@@ -31,7 +31,7 @@ test('header table matches the H_* offsets', () => {
     magic: F.H_MAGIC, version: F.H_VERSION, headerBytes: F.H_HEADER_BYTES, blobBytes: F.H_BLOB_BYTES,
     crc: F.H_CRC, kind: F.H_KIND, quantMode: F.H_QUANT_MODE, sectionCount: F.H_SECTION_COUNT,
     inputDim: F.H_INPUT_DIM, classCount: F.H_CLASS_COUNT, maxDepth: F.H_MAX_DEPTH,
-    scratchBytes: F.H_SCRATCH_BYTES, quantParam: F.H_QUANT_PARAM, pairs: F.H_PAIRS, reserved: F.H_RESERVED,
+    scratchBytes: F.H_SCRATCH_BYTES, quantParam: F.H_QUANT_PARAM, pairs: F.H_PAIRS, rootClass: F.H_ROOT_CLASS, reserved: F.H_RESERVED,
   };
   const rows = tableAfter('## Header');
   assert.deepEqual(Object.fromEntries(rows.map((r) => [r[2], Number(r[0])])), want);
@@ -53,6 +53,28 @@ test('kinds, section ids and error codes match the enums', () => {
   assert.deepEqual(pairs('## Error codes'), enumMembers(F.ErrorCode as never));
 });
 
+test('the node kinds table is the kind table, row for row', () => {
+  const rows = tableAfter('## Node kinds');
+  const ids = (mask: number) => Array.from({ length: 32 }, (_, i) => i).filter((i) => mask & (1 << i)).join(', ');
+  const traits = (t: number) => enumMembers(F.KindTrait as never).filter(([, v]) => t & v).map(([n]) => n).join(', ');
+  assert.equal(rows.length, F.KIND_LAST_SUPPORTED);
+  for (const [value, name, sections, paired, scratch, trait] of rows) {
+    const row = Number(value) * F.KIND_COLUMNS;
+    assert.deepEqual([name, sections, paired, scratch, trait], [
+      F.NodeKind[Number(value)], ids(F.KIND_TABLE[row + F.K_SECTIONS]), ids(F.KIND_TABLE[row + F.K_PAIRED]),
+      F.ScratchRule[F.KIND_TABLE[row + F.K_SCRATCH]], traits(F.KIND_TABLE[row + F.K_TRAITS]),
+    ], `kind ${value}`);
+  }
+});
+
+test('GraphNodes element table matches the G_* offsets', () => {
+  const rows = tableAfter('### The GraphNodes payload');
+  assert.deepEqual(Object.fromEntries(rows.map((r) => [r[2], Number(r[0])])), {
+    kind: F.G_KIND, flags: F.G_FLAGS, reserved: F.G_RESERVED, row: F.G_ROW, below: F.G_BELOW, above: F.G_ABOVE, threshold: F.G_THRESHOLD,
+  });
+  assert.equal(F.G_THRESHOLD + 8, F.GRAPH_NODE_BYTES);
+});
+
 test('TreeNodes element table matches the T_* field indices', () => {
   const rows = tableAfter('### A TreeNodes element');
   assert.deepEqual(Object.fromEntries(rows.map((r) => [r[0], Number(r[1])])),
@@ -70,9 +92,9 @@ test('DenseLayers tables match the D_* and L_* offsets', () => {
   assert.match(doc, new RegExp(`each a ${F.LAYER_HEADER_BYTES}-byte header`));
 });
 
-test('LimbProgram tables match the P_* and PT_* offsets', () => {
+test('Program tables match the P_* and PT_* offsets', () => {
   const offsets = (heading: string) => Object.fromEntries(tableAfter(heading).map((r) => [r[2], Number(r[0])]));
-  assert.deepEqual(offsets('### The LimbProgram payload'),
+  assert.deepEqual(offsets('### The Program payload'),
     { width: F.P_WIDTH, flags: F.P_FLAGS, reserved: F.P_RESERVED, biasLimbs: F.P_BIAS_LIMBS, reserved2: F.P_RESERVED2, terms: F.P_TERMS });
   assert.deepEqual(offsets("then the bias limbs, then each term's"),
     { source: F.PT_SOURCE, sourceLimbs: F.PT_SOURCE_LIMBS, weightLimbs: F.PT_WEIGHT_LIMBS });

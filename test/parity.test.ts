@@ -86,7 +86,7 @@ const arbTree = fc
     const grow = (depth: number): Ref => (depth === 12 || tree.size >= 400 || rng.below(1000) >= split * 1000
       ? tree.leaf(rng.below(classes), depth)
       : tree.node(rng.below(dim), rng.below(2 * range) - range, () => grow(depth + 1), () => grow(depth + 1)));
-    const { lone, ...nodes } = tree.finish(grow(0));
+    const nodes = tree.finish(grow(0)); // a lone leaf of any class: the root class
     // Half the trees share one (lo, hi) pair across coordinates: the release engine's batch
     // loop takes its own path for those (8-byte nodes), checked here against the reference.
     const sharedDomain = rng.below(2) === 0;
@@ -100,8 +100,6 @@ const arbTree = fc
       quant: { mode: QuantMode.FracBits, param: 0 },
       domain: { lo, hi: Int32Array.from(lo, hiOf) },
       ...nodes,
-      // A lone leaf must be class 0 (ref 0 with m = 0): the root of a one-class set.
-      ...(lone !== undefined && lone !== 0 ? { classes: ['c0'] } : {}),
       pairs: 0,
       fieldBytes: wide || wideNodes ? 4 : 2,
     };

@@ -38,9 +38,9 @@ export class PreorderTree {
     return me;
   }
 
-  /** The stored fields, leaves now m + class; `lone` is the class of a tree that is one leaf
-   *  (the format's root, ref 0, is then the leaf of class 0). */
-  finish(root: Ref): Pick<TreeNetwork, 'feature' | 'threshold' | 'below' | 'above' | 'maxDepth'> & { lone?: number } {
+  /** The stored fields, leaves now m + class; a tree that is one leaf keeps its class as the
+   *  root class (the header field a tree of no nodes answers with). */
+  finish(root: Ref): Pick<TreeNetwork, 'feature' | 'threshold' | 'below' | 'above' | 'maxDepth' | 'rootClass'> {
     const m = this.feature.length;
     const ref = (r: Ref) => (r < 0 ? m - 1 - r : r);
     return {
@@ -49,7 +49,7 @@ export class PreorderTree {
       below: Uint32Array.from(this.below, ref),
       above: Uint32Array.from(this.above, ref),
       maxDepth: this.depth,
-      ...(m === 0 ? { lone: -1 - root } : {}),
+      ...(m === 0 && root !== -1 ? { rootClass: -1 - root } : {}),
     };
   }
 }

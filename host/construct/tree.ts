@@ -206,10 +206,7 @@ export function buildTree(
       () => grow(s, mid, depth + 1, greedyBelow), () => grow(mid, e, depth + 1, greedyAbove));
   }
 
-  const { lone, ...nodes } = tree.finish(grow(0, n, 0, NaN));
-  // With no node the root is the leaf of class 0 — which a single label is, classes being
-  // numbered by first appearance.
-  if (lone !== undefined && lone !== 0) throw new Error(`tree: the lone class is ${lone}, not 0`);
+  const nodes = tree.finish(grow(0, n, 0, NaN));
   return { kind: 'tree', dim: d, classes: ds.classes, quant, domain, ...nodes, pairs: n };
 }
 

@@ -40,12 +40,14 @@ const fourPoints: GoldenCase = {
     maxDepth: 2,
     pairs: 4,
   },
-  inputs: [[0, 0], [1, 0], [0, 1], [2, 1], [3, 0], [3, 1], [4, 0]],
+  inputs: [[0, 0], [1, 0], [0, 1], [2, 1], [3, 0], [3, 1], [4, 0], [0, 2]],
   // (3,0) has key 3 ≥ 3 and < 5 → rank 2 'a'; (3,1) key 6 ≥ 5 → 'c'; (4,0) leaves the domain
-  // (hi = 3 on coordinate 0): −34 (InputOutOfDomain), no counts.
-  outputs: [0, 1, 0, 2, 0, 2, -34],
+  // (hi = 3 on coordinate 0): −34 (InputOutOfDomain), no counts. (0,2) leaves it on coordinate
+  // 1 (hi = 1), after the projection has read weight 0: a refused input still has no counts.
+  outputs: [0, 1, 0, 2, 0, 2, -34, -34],
   counts: [
     ...Array.from({ length: 6 }, () => ({ mul: 1, add: 1, cmp: 2, wordOps: 8, loads: 25 })),
+    { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
     { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 },
   ],
 };
@@ -255,4 +257,30 @@ const tinyGraph: GoldenCase = {
   ],
 };
 
-export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold, tinyMlp, interpSteps, tinyGraph];
+// lone-leaf: a tree of no nodes whose one class is not class 0 (a slice of a table whose
+// rows all carry its second label): the header's root class, 1, is the answer to every input
+// in the domain, with no test, so no counts at all. (5, 0) leaves the domain, but a tree reads
+// no coordinate it does not test: it answers too.
+const loneLeaf: GoldenCase = {
+  name: 'lone-leaf',
+  explanation: 'tree of no nodes with root class 1: every input answers "second" with 0 ops and 0 loads',
+  network: {
+    kind: 'tree',
+    dim: 2,
+    classes: ['first', 'second'],
+    quant: frac0,
+    domain: { lo: Int32Array.of(0, 0), hi: Int32Array.of(3, 3) },
+    feature: new Uint32Array(0),
+    threshold: new Int32Array(0),
+    below: new Uint32Array(0),
+    above: new Uint32Array(0),
+    maxDepth: 0,
+    pairs: 2,
+    rootClass: 1,
+  },
+  inputs: [[0, 0], [3, 3], [5, 0]],
+  outputs: [1, 1, 1],
+  counts: Array.from({ length: 3 }, () => ({ mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 })),
+};
+
+export const GOLDEN_CASES: GoldenCase[] = [fourPoints, fiveOnALine, twoByTwo, wideThreshold, tinyMlp, interpSteps, tinyGraph, loneLeaf];
