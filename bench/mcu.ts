@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDataset } from '../host/data/source.js';
 import { measure } from '../host/measure/measure.js';
-import { MCU_ROOT, runMcu, type McuOpt, type McuReport } from '../host/cli/mcu.js';
-import { readModel } from '../host/cli/io.js';
+import { MCU_ROOT, runMcu, type McuOpt, type McuReport } from '../host/mcu/run.js';
+import { readModel } from '../host/io/read-model.js';
 import { writeBenchmarkSection } from './markdown-section.js';
 
 const CLI = fileURLToPath(new URL('../host/cli/main.js', import.meta.url));

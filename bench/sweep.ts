@@ -4,7 +4,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { CONSTRUCTIONS } from '../host/construct/index.js';
-import { sweepText } from '../host/cli/sweep.js';
+import { sweepText } from '../host/measure/sweep-text.js';
 import { writeFileAtomic } from '../host/io/atomic-write.js';
 import { opsVersusNSvg } from '../host/measure/plot.js';
 import { SWEEP_D, SWEEP_LIMIT, sweep } from '../host/measure/sweep.js';

@@ -1,6 +1,7 @@
 // condnet as a library: every arrow of dataset → network → blob → engine → measurement is a
-// function here, so nothing needs the CLI.
+// function here, so nothing needs the CLI. Every error a user can act on is a CondnetError.
 
+export { CondnetError } from './errors.js';
 export { loadDataset, parseSyntheticSpec } from './data/source.js';
 export type { Dataset } from './data/dataset.js';
 export { parseCsvDataset, parseCsvFeatures } from './data/csv.js';
@@ -22,4 +23,10 @@ export { synthesize, type SynthOptions, type Synthesis } from './synth/synthesiz
 export { prepareSynthesis } from './synth/prepare.js';
 export { checkSynthesis } from './synth/check.js';
 export { writeFileAtomic } from './io/atomic-write.js';
+export { readModel } from './io/read-model.js';
+export { runWasi, wasiPaths, type WasiRunOptions } from './wasi/run.js';
+export { rowsText } from './wasi/rows.js';
+export {
+  runMcu, runMcuInputs, McuError, MCU_OPTS, type McuOpt, type McuOptions, type McuReport, type McuSizes,
+} from './mcu/run.js';
 export { ErrorCode } from '../assembly/format.js';

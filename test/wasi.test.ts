@@ -17,7 +17,7 @@ import { goldenDir } from './golden/paths.js';
 import { Engine, type EngineVariant } from '../host/engine/engine.js';
 import { readBlob } from '../host/format/reader.js';
 import { WASI_BUDGET_BYTES, WASI_FILES, WASI_TARGET_BYTES, runWasi, wasiPaths } from '../host/wasi/run.js';
-import { rowsText } from '../host/cli/wasi.js';
+import { rowsText } from '../host/wasi/rows.js';
 import { buildFrom } from './helpers.js';
 import { writeBlob } from '../host/format/writer.js';
 

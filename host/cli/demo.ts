@@ -15,7 +15,7 @@ import { measure, type MeasureReport } from '../measure/measure.js';
 import type { Stats } from '../measure/stats.js';
 import { verify, type VerifyReport } from '../measure/verify.js';
 import { CliError } from './errors.js';
-import { table } from './format-table.js';
+import { table } from '../measure/text-table.js';
 import { progress, withStep, type Progress } from './progress.js';
 
 const DATASET = 'mnist:10000';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { MAGIC } from '../../assembly/format.js';
-import { denseNetworkToOnnx, EXACT_INTEGER_LIMIT, floatNetworkToOnnx, OnnxExportError, type OnnxElement } from '../export/onnx.js';
+import { denseNetworkToOnnx, EXACT_INTEGER_LIMIT, floatNetworkToOnnx, type OnnxElement } from '../export/onnx.js';
 import { readBlob } from '../format/reader.js';
 import { loadFloatNetwork } from '../import/load.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -49,13 +49,7 @@ export function registerExportOnnx(program: Command): void {
           throw new CliError(`${file}: a ${network.kind} blob; export-onnx takes an unconditional dense blob (from \`condnet pack\`) or a network file`);
         }
         const element: OnnxElement = flags.float64 ? 'float64' : 'float32';
-        let r;
-        try {
-          r = denseNetworkToOnnx(network, { element, inexact: flags.inexact, source: file });
-        } catch (e) {
-          if (e instanceof OnnxExportError) throw new CliError(e.message);
-          throw e;
-        }
+        const r = denseNetworkToOnnx(network, { element, inexact: flags.inexact, source: file });
         out = r.bytes;
         summary = {
           network: file, source: 'dense blob', element, exact: r.exact,

@@ -13,18 +13,6 @@ import { readModel } from './io.js';
 
 interface ExportFlags { format: FlashFormat; output?: string; symbol?: string; section?: string; base?: number }
 
-/** Option values are usage errors (exit 2), like every other bad option. */
-function usage<T>(parse: (v: string) => T) {
-  return (v: string): T => {
-    try {
-      return parse(v);
-    } catch (e) {
-      if (e instanceof FlashExportError) throw new CliError(e.message, 2);
-      throw e;
-    }
-  };
-}
-
 function parseFormat(v: string): FlashFormat {
   if (!(FLASH_FORMATS as readonly string[]).includes(v)) throw new CliError(`--format must be one of ${FLASH_FORMATS.join(', ')}, got "${v}"`, 2);
   return v as FlashFormat;
@@ -37,9 +25,9 @@ export function registerExport(program: Command): void {
     .argument('<model.cnb>', 'the blob to export; it is validated first')
     .requiredOption('--format <c|ihex|bin>', 'c: a C header; ihex: Intel HEX (I32HEX); bin: the blob bytes as they are', parseFormat)
     .option('-o, --output <file>', 'file to write (atomically); without it, c and ihex go to stdout, and bin too unless stdout is a terminal')
-    .option('--symbol <name>', 'c: the array\'s name, a C identifier (default: the file name, other characters as _); macros are <NAME>_LEN, <NAME>_CRC32, <NAME>_FILE_CRC32', usage(checkSymbol))
-    .option('--section <name>', 'c: place the array with __attribute__((section("name"))), e.g. .rodata.model', usage(checkSection))
-    .option('--base <addr>', 'ihex: the address of the first byte, 0x… or decimal (default 0)', usage(parseBaseAddress))
+    .option('--symbol <name>', 'c: the array\'s name, a C identifier (default: the file name, other characters as _); macros are <NAME>_LEN, <NAME>_CRC32, <NAME>_FILE_CRC32', checkSymbol)
+    .option('--section <name>', 'c: place the array with __attribute__((section("name"))), e.g. .rodata.model', checkSection)
+    .option('--base <addr>', 'ihex: the address of the first byte, 0x… or decimal (default 0)', parseBaseAddress)
     .addHelpText('after', '\nThe C header defines <NAME>_CRC32, the blob\'s own header CRC (computed with that field as zero),\n' +
       'and <NAME>_FILE_CRC32, the CRC-32 of the file as it is. The engine evaluates a blob in its linear\n' +
       'memory: firmware copies the array there, 8-aligned (docs/FLASH.md).\n' +
@@ -64,6 +52,7 @@ export function registerExport(program: Command): void {
           : flags.format === 'ihex' ? toIntelHex(blob, flags.base ?? 0)
           : blob;
       } catch (e) {
+        // The library's message names the blob's size, not its file.
         if (e instanceof FlashExportError) throw new CliError(`${file}: ${e.message}`);
         throw e;
       }

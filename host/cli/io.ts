@@ -1,18 +1,11 @@
 // Reading models and datasets for the commands, with errors that name the file.
 
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadDataset } from '../data/source.js';
 import type { Dataset } from '../data/dataset.js';
 import { CliError } from './errors.js';
 
-export function readModel(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new CliError(`cannot read model ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
+export { readModel } from '../io/read-model.js';
 
 export interface DatasetFlags {
   header?: boolean;

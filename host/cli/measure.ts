@@ -3,9 +3,8 @@
 
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
-import { DEFAULT_ENERGY_MODEL, EnergyModelError, loadEnergyModel, type EnergyModel, type EnergyReport } from '../measure/energy.js';
-import { CliError } from './errors.js';
-import { table } from './format-table.js';
+import { DEFAULT_ENERGY_MODEL, loadEnergyModel, type EnergyReport } from '../measure/energy.js';
+import { table } from '../measure/text-table.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
@@ -49,15 +48,6 @@ export function energyText(e: EnergyReport): string {
   ].join('\n') + '\n';
 }
 
-function openEnergyModel(nameOrFile: string): EnergyModel {
-  try {
-    return loadEnergyModel(nameOrFile);
-  } catch (e) {
-    if (e instanceof EnergyModelError) throw new CliError(`energy model ${e.message}`);
-    throw e;
-  }
-}
-
 export function registerMeasure(program: Command): void {
   withHeaderOptions(program
     .command('measure')
@@ -69,7 +59,7 @@ export function registerMeasure(program: Command): void {
     .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`))
     .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true }) => {
-      const energyModel = flags.energy === undefined ? null : openEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
+      const energyModel = flags.energy === undefined ? null : loadEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
       const p = progress(flags.json);
       const blob = readModel(model);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
-import { DEFAULT_ENERGY_MODEL, energyOf, EnergyModelError, loadEnergyModel, type EnergyModel } from '../measure/energy.js';
+import { DEFAULT_ENERGY_MODEL, energyOf, loadEnergyModel } from '../measure/energy.js';
 import type { SweepReport } from '../measure/sweep.js';
-import { collectReport, parseSweepJson, renderReport, SweepShapeError } from '../report/index.js';
+import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
 import { openDataset, readModel, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
@@ -36,20 +36,9 @@ export function registerReport(program: Command): void {
         } catch (e) {
           throw new CliError(`cannot read sweep ${flags.sweep}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
-        try {
-          sweep = parseSweepJson(text, flags.sweep);
-        } catch (e) {
-          if (e instanceof SweepShapeError) throw new CliError(e.message);
-          throw e;
-        }
+        sweep = parseSweepJson(text, flags.sweep);
       }
-      let energy: EnergyModel;
-      try {
-        energy = loadEnergyModel(flags.energy);
-      } catch (e) {
-        if (e instanceof EnergyModelError) throw new CliError(`energy model ${e.message}`);
-        throw e;
-      }
+      const energy = loadEnergyModel(flags.energy);
       const ds = openDataset(spec, flags);
 
       const p = progress();

@@ -13,7 +13,7 @@ import { checkSynthesis } from '../synth/check.js';
 import { prepareSynthesis } from '../synth/prepare.js';
 import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKind } from '../synth/synthesize.js';
 import { CliError } from './errors.js';
-import { table } from './format-table.js';
+import { table } from '../measure/text-table.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 

@@ -10,20 +10,14 @@ import type { Command } from 'commander';
 import { quantize } from '../data/quantize.js';
 import { BlobError } from '../format/errors.js';
 import { readBlob } from '../format/reader.js';
-import { runWasi, wasiPaths } from '../wasi/run.js';
+import { rowsText } from '../wasi/rows.js';
+import { runWasi, WasiExit, wasiPaths } from '../wasi/run.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
 import { openDataset, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
 interface WasiFlags { counting?: boolean; dataset?: string; saveRows?: string; header?: boolean }
-
-/** Rows text of the module's input format: one row of d integers per line, commas between. */
-export function rowsText(xq: Int32Array, dim: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < xq.length; i += dim) lines.push(xq.subarray(i, i + dim).join(','));
-  return lines.join('\n') + (lines.length ? '\n' : '');
-}
 
 export function registerWasi(program: Command): void {
   withHeaderOptions(program
@@ -39,11 +33,13 @@ export function registerWasi(program: Command): void {
       'Exit codes: 0 ok, 1 a row refused, 2 the model refused, 3 I/O or usage (docs/WASI.md).')
     .action(async (model: string, rows: string[], flags: WasiFlags) => {
       let tmp: string | undefined;
+      // The command's own refusals exit as the module's usage errors do, so one table of exit
+      // codes (docs/WASI.md) covers both.
       try {
         const files = [model, ...rows];
-        if (flags.saveRows && !flags.dataset) throw new CliError('--save-rows needs --dataset', 3);
+        if (flags.saveRows && !flags.dataset) throw new CliError('--save-rows needs --dataset', WasiExit.Io);
         if (flags.dataset) {
-          if (rows.length) throw new CliError('give rows files or --dataset, not both', 3);
+          if (rows.length) throw new CliError('give rows files or --dataset, not both', WasiExit.Io);
           let net;
           try {
             net = readBlob(new Uint8Array(readFileSync(model))).network;
@@ -56,7 +52,7 @@ export function registerWasi(program: Command): void {
           }
           // The module writes the labels itself, so a bar is drawn only before it starts.
           const ds = withStep(progress(), `load ${flags.dataset}`, 1, () => openDataset(flags.dataset!, flags));
-          if (ds.dim !== net.dim) throw new CliError(`${flags.dataset} has ${ds.dim} features, the model takes ${net.dim}`, 3);
+          if (ds.dim !== net.dim) throw new CliError(`${flags.dataset} has ${ds.dim} features, the model takes ${net.dim}`, WasiExit.Io);
           tmp = mkdtempSync(join(tmpdir(), 'condnet-wasi-'));
           const file = join(tmp, 'rows.txt');
           const text = rowsText(quantize(ds, net.quant), ds.dim);

@@ -33,6 +33,10 @@ export interface Dataset {
   scale?: number;
   /** Bounds the data type declares (quantized units), else observed and widened. */
   domain?: DeclaredDomain;
+  /** Set by the line-alternating source (x_i = i, y_i = i mod 2): SPEC §2's lower bound
+   *  ⌈log₂(n/2)⌉ on worst-case cmp is proven for it. A slice keeps it, being one again
+   *  (consecutive x, alternating y). Consumers ask this, never the name. */
+  lineAlternating?: true;
 }
 
 /** Bytes per row beside its values: class (4), source line (4), the repeat index (≈ 16). */

@@ -1,6 +1,8 @@
 // Bad data is reported where it is: file, line and column, in one line a user can act on.
 
-export class DataError extends Error {
+import { CondnetError } from '../errors.js';
+
+export class DataError extends CondnetError {
   constructor(
     readonly file: string,
     readonly line: number,
@@ -13,7 +15,7 @@ export class DataError extends Error {
 }
 
 /** A problem with a dataset as a whole (no single cell to point at). */
-export class DatasetError extends Error {
+export class DatasetError extends CondnetError {
   constructor(message: string) {
     super(message);
     this.name = 'DatasetError';

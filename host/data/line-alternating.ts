@@ -20,6 +20,7 @@ export function lineAlternating(n: number): Dataset {
     classes: n > 1 ? ['0', '1'] : ['0'],
     line: Uint32Array.from({ length: n }, (_, i) => i + 1),
     domain: { lo: 0, hi: n - 1 },
+    lineAlternating: true,
   };
 }
 

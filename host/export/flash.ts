@@ -10,16 +10,18 @@
 
 import { basename } from 'node:path';
 import { H_BLOB_BYTES, H_CRC, H_PAIRS } from '../../assembly/format.js';
+import { CondnetError } from '../errors.js';
 import { crc32 } from '../format/crc32.js';
 import { readBlob } from '../format/reader.js';
 
 export type FlashFormat = 'c' | 'ihex' | 'bin';
 export const FLASH_FORMATS: readonly FlashFormat[] = ['c', 'ihex', 'bin'];
 
-/** A bad option value for an export (symbol, section, base address). */
-export class FlashExportError extends Error {
-  constructor(message: string) {
-    super(message);
+/** A bad option value for an export (symbol, section, base address: a usage error, exit 2), or
+ *  a blob that does not fit at its base address (exit 1). */
+export class FlashExportError extends CondnetError {
+  constructor(message: string, exitCode = 1) {
+    super(message, exitCode);
     this.name = 'FlashExportError';
   }
 }
@@ -76,7 +78,7 @@ export function symbolProblem(name: string): string | undefined {
 
 export function checkSymbol(name: string): string {
   const problem = symbolProblem(name);
-  if (problem) throw new FlashExportError(`--symbol must be a valid C identifier, got "${name}": ${problem}`);
+  if (problem) throw new FlashExportError(`--symbol must be a valid C identifier, got "${name}": ${problem}`, 2);
   return name;
 }
 
@@ -100,7 +102,7 @@ export function sectionProblem(name: string): string | undefined {
 
 export function checkSection(name: string): string {
   const problem = sectionProblem(name);
-  if (problem) throw new FlashExportError(`--section must be a section name, got "${name}": ${problem}`);
+  if (problem) throw new FlashExportError(`--section must be a section name, got "${name}": ${problem}`, 2);
   return name;
 }
 
@@ -110,8 +112,8 @@ export function parseBaseAddress(text: string): number {
   let v: number;
   if (/^0[xX][0-9A-Fa-f]+$/.test(t)) v = parseInt(t.slice(2), 16);
   else if (/^[0-9]+$/.test(t)) v = parseInt(t, 10);
-  else throw new FlashExportError(`--base must be an address, hexadecimal (0x08000000) or decimal, got "${text}"`);
-  if (!(v <= 0xffffffff)) throw new FlashExportError(`--base must be at most 0xFFFFFFFF (32-bit addresses), got "${text}"`);
+  else throw new FlashExportError(`--base must be an address, hexadecimal (0x08000000) or decimal, got "${text}"`, 2);
+  if (!(v <= 0xffffffff)) throw new FlashExportError(`--base must be at most 0xFFFFFFFF (32-bit addresses), got "${text}"`, 2);
   return v;
 }
 

@@ -19,6 +19,7 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 import { describeQuantization } from '../data/quantize.js';
+import { CondnetError } from '../errors.js';
 import type { FloatNetwork } from '../import/float-network.js';
 import type { DenseNetwork } from '../network.js';
 
@@ -37,7 +38,7 @@ const DATA_TYPE: Record<OnnxElement, number> = { float32: 1, float64: 11 }; // T
 export const EXACT_INTEGER_LIMIT: Record<OnnxElement, bigint> = { float32: 1n << 24n, float64: 1n << 53n };
 
 /** A network that cannot be exported as asked; the message says why and what would work. */
-export class OnnxExportError extends Error {
+export class OnnxExportError extends CondnetError {
   constructor(message: string) {
     super(message);
     this.name = 'OnnxExportError';

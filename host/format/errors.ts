@@ -2,8 +2,9 @@
 // typed error classes carry the code with the offset, the bad value and the limit.
 
 import { ErrorCode } from '../../assembly/format.js';
+import { CondnetError } from '../errors.js';
 
-/** One message per ErrorCode, in the enum's order (test/format-errors.test.ts checks it). */
+/** One message per ErrorCode, in the enum's order (test/format-doc.test.ts checks it). */
 export const ERROR_MESSAGES: ReadonlyArray<readonly [ErrorCode, string]> = [
   [ErrorCode.Ok, 'valid'],
   [ErrorCode.Truncated, 'blob is truncated'],
@@ -51,13 +52,18 @@ export interface BlobErrorDetail {
 }
 
 /** A blob failed validation; `code` is the ErrorCode every reader gives for it. */
-export class BlobError extends Error {
+export class BlobError extends CondnetError {
   constructor(
     readonly code: ErrorCode,
     readonly detail: BlobErrorDetail = {},
   ) {
     super(BlobError.describe(code, detail));
     this.name = 'BlobError';
+  }
+
+  /** The message names the fault only; a reader of one line needs to know it is the model's. */
+  override get userMessage(): string {
+    return `invalid model: ${this.message}`;
   }
 
   static describe(code: ErrorCode, d: BlobErrorDetail): string {
@@ -92,7 +98,7 @@ export class UnsupportedBlobError extends BlobError {}
 export class OverLimitBlobError extends BlobError {}
 
 /** The packer refuses a value that does not fit its field instead of wrapping it. */
-export class FieldRangeError extends Error {
+export class FieldRangeError extends CondnetError {
   constructor(field: string, value: number | bigint, lo: number | bigint, hi: number | bigint) {
     super(`cannot pack ${field} = ${value}: it must lie in ${lo}..${hi}`);
     this.name = 'FieldRangeError';

@@ -2,6 +2,8 @@
 // weights, one row per neuron, each layer with or without ReLU, an argmax over the outputs.
 // Quantization turns it into the exact integer network condnet runs (quantize-network.ts).
 
+import { CondnetError } from '../errors.js';
+
 export interface FloatLayer {
   inputs: number;
   outputs: number;
@@ -21,7 +23,7 @@ export interface FloatNetwork {
 }
 
 /** A network file that cannot be imported; the message names the file and the place. */
-export class NetworkImportError extends Error {
+export class NetworkImportError extends CondnetError {
   constructor(file: string, message: string) {
     super(`${file}: ${message}`);
     this.name = 'NetworkImportError';

@@ -5,12 +5,13 @@
 import { closeSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { CondnetError } from '../errors.js';
 
 /** An output path the rename would misuse: a symbolic link (such as /dev/stdout, which the
- *  rename would replace with a file), a device or a folder. */
-export class OutputPathError extends Error {
+ *  rename would replace with a file), a device or a folder. A usage error: exit 2. */
+export class OutputPathError extends CondnetError {
   constructor(path: string) {
-    super(`${path}: not a regular file (a link, device or folder); give the path of the file to write`);
+    super(`${path}: not a regular file (a link, device or folder); give the path of the file to write`, 2);
     this.name = 'OutputPathError';
   }
 }

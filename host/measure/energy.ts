@@ -11,6 +11,7 @@
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CondnetError } from '../errors.js';
 import { stats, type Stats } from './stats.js';
 
 /** Where the built-in models live: energy/<name>.json at the package root. */
@@ -63,10 +64,15 @@ export interface EnergyModel {
   rules: { integer: ArithmeticRule; float32: ArithmeticRule; bytesPerRead: number };
 }
 
-export class EnergyModelError extends Error {
+export class EnergyModelError extends CondnetError {
   constructor(readonly file: string, message: string) {
     super(`${file}: ${message}`);
     this.name = 'EnergyModelError';
+  }
+
+  /** `file` may be a bare built-in name ("no-such-model: …"): say what it was meant to be. */
+  override get userMessage(): string {
+    return `energy model ${this.message}`;
   }
 }
 

@@ -120,7 +120,7 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
     sections,
     engineBytes: engineBytes('release').length,
     nsPerInference: opts.timing === false ? NaN : timePerInference(blob, network.dim, xq, n),
-    ...(ds.name.startsWith('line-alternating:') ? { lineAlternatingBound: lineAlternatingBound(n) } : {}),
+    ...(ds.lineAlternating ? { lineAlternatingBound: lineAlternatingBound(n) } : {}),
     ...(opts.energy ? { energy: summarizeEnergy(opts.energy, counts, blob.length) } : {}),
   };
 }

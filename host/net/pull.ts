@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { ErrorCode } from '../../assembly/format.js';
 import { Engine } from '../engine/engine.js';
+import { CondnetError } from '../errors.js';
 import { errorMessage } from '../format/errors.js';
 import { readBlob } from '../format/reader.js';
 import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
@@ -16,7 +17,7 @@ import { etagOf, sha256, SHA256_HEADER } from './serve.js';
 
 export const DEFAULT_PULL_TIMEOUT_MS = 30_000;
 
-export class PullError extends Error {
+export class PullError extends CondnetError {
   constructor(readonly url: string, readonly path: string, reason: string) {
     super(`pull ${url}: ${reason}; ${path} ${existsSync(path) ? 'kept as it was' : 'not written'}`);
     this.name = 'PullError';

@@ -2,9 +2,10 @@
 // SweepReport). A report reads only part of it, but checks every field it reads, so a wrong
 // file fails with the path of the first field that is missing or of the wrong type.
 
+import { CondnetError } from '../errors.js';
 import type { SweepReport } from '../measure/sweep.js';
 
-export class SweepShapeError extends Error {
+export class SweepShapeError extends CondnetError {
   constructor(message: string) {
     super(message);
     this.name = 'SweepShapeError';

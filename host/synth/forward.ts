@@ -10,6 +10,7 @@
 // (θ_k = −b_k), so with the θ sorted the active neurons of an input are a prefix, and the next
 // layer is s·ΣW + ΣW·b over that prefix — O(log H) per input instead of O(H).
 
+import { CondnetError } from '../errors.js';
 import type { DenseLayer, DenseNetwork } from '../network.js';
 
 export const EXACT_FLOAT = 2 ** 53;
@@ -43,7 +44,7 @@ export interface ForwardPass {
 }
 
 /** The network's output on input i is not a class (a scalar network answered outside 0 … C − 1). */
-export class SynthesisError extends Error {
+export class SynthesisError extends CondnetError {
   constructor(message: string, readonly index?: number) {
     super(message);
     this.name = 'SynthesisError';

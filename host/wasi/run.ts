@@ -22,7 +22,8 @@ export const WASI_BUDGET_BYTES = 8704;
 /** The issue's target for the release module, reported by the test beside the measured size. */
 export const WASI_TARGET_BYTES = 8192;
 
-/** Exit codes of the modules. */
+/** Exit codes of the modules (assembly/wasi.ts: EXIT_ROW, EXIT_BLOB, EXIT_IO), which `condnet wasi`
+ *  keeps for its own refusals. */
 export const enum WasiExit { Ok = 0, Row = 1, Blob = 2, Io = 3 }
 
 export interface WasiRunOptions {

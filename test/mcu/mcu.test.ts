@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { MCU_ROOT, runMcuInputs, type McuReport } from '../../host/cli/mcu.js';
+import { MCU_ROOT, runMcuInputs, type McuReport } from '../../host/mcu/run.js';
 import { goldenDir } from '../golden/paths.js';
 import { buildFrom } from '../helpers.js';
 
