@@ -16,7 +16,7 @@ import type { Dataset } from '../data/dataset.js';
 import { sliceDataset } from '../data/dataset.js';
 import { quantize } from '../data/quantize.js';
 import { Engine } from '../engine/engine.js';
-import type { OpCounts } from '../engine/reference.js';
+import type { OpCounts } from '../measure/counts.js';
 import { readBlob } from '../format/reader.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, readModel, withHeaderOptions } from './io.js';

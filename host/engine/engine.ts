@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Counter, ErrorCode, HEADER_BYTES, H_INPUT_DIM, H_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../assembly/format.js';
 import { BlobError } from '../format/errors.js';
-import type { OpCounts } from './reference.js';
+import type { OpCounts } from '../measure/counts.js';
 
 export type EngineVariant = 'release' | 'counting';
 

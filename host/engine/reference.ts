@@ -9,16 +9,7 @@ import {
   type SearchNetwork, type TreeNetwork,
 } from '../network.js';
 import { instructionBytes } from '../format/writer.js';
-
-export interface OpCounts {
-  mul: number;
-  add: number;
-  cmp: number;
-  /** Each counted operation weighted by the 32-bit words of its widest operand. */
-  wordOps: number;
-  /** Bytes of the blob read by the network (range checks excluded). */
-  loads: number;
-}
+import { zeroCounts, type OpCounts } from '../measure/counts.js';
 
 export interface Evaluation {
   /** Class index, or −ErrorCode. */
@@ -26,10 +17,6 @@ export interface Evaluation {
   counts: OpCounts;
   /** With −InputOutOfDomain: the first coordinate read outside the domain. */
   coordinate?: number;
-}
-
-export function zeroCounts(): OpCounts {
-  return { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 };
 }
 
 /** Evaluate the input at x[offset … offset + dim). */
