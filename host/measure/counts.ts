@@ -1,7 +1,8 @@
-// SPEC §2's counts, declared once: one input's record, the per-input columns the counting
-// engine fills (host/measure/measure.ts countInputs, countDataset), and the summaries that
-// measure, report, sweep and the energy estimate all print, so that they cannot drift apart.
-// Nothing here runs the engine or reads a file: the reference evaluator imports it too.
+// SPEC §2's counts, declared once: one input's record (and the text the WASI module and the
+// MCU firmware print for it), the per-input columns the counting engine fills
+// (host/measure/measure.ts countInputs, countDataset), and the summaries that measure, report,
+// sweep and the energy estimate all print, so that they cannot drift apart. Nothing here runs
+// the engine or reads a file: the reference evaluator imports it too.
 
 import type { EnergySplit } from './energy.js';
 import { stats, type Stats } from './stats.js';
@@ -19,6 +20,12 @@ export interface OpCounts {
 
 export function zeroCounts(): OpCounts {
   return { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 };
+}
+
+/** One input's counts as the WASI counting module (assembly/wasi.ts) and the MCU firmware print
+ *  them, "mul add cmp wordOps loads": the host compares its engine's counts with theirs as text. */
+export function countsText(c: OpCounts): string {
+  return `${c.mul} ${c.add} ${c.cmp} ${c.wordOps} ${c.loads}`;
 }
 
 /** Per-input outputs and counts, one column per field (input i at index i): columns, not

@@ -91,8 +91,7 @@ function measureRow(ds: Dataset, construction: Construction, engine: Engine): Sw
   const points = checkedPoints(ds.n);
   const k = points.length;
   const counts = countInputs(engine, xq, ds.dim, points);
-  const { out } = counts;
-  const correct = out.filter((o, i) => o === ds.y[points[i]]).length;
+  const correct = counts.out.filter((o, i) => o === ds.y[points[i]]).length;
   // A memorizer that misses a pair is a bug, not a data point: stop the sweep.
   if (correct !== k) throw new Error(`${construction} on ${ds.name}: ${correct} of ${k} checked pairs reproduced`);
   const w = stats(counts.wordOps);

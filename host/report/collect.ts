@@ -70,8 +70,7 @@ export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOption
 
   const energy = opts.energy ? energyPerInput(cols, blob.length, opts.energy.of) : undefined;
 
-  // Means and maxima by class, read off the same summary as measure's byClass (an empty class
-  // reads 0 throughout; ops are never negative, so max is the largest total).
+  // By class: the summary measure's byClass reads too, so the page and `measure` agree.
   const byOps = summarizeByClass(ds.classes, ds.y, { mul: cols.mul, add: cols.add, cmp: cols.cmp, total: cols.total });
   const byEnergy = energy && summarizeByClass(ds.classes, ds.y, energy.integer);
   const classes: ClassRow[] = byOps.map(({ label, index, count, stats: s }) => {
