@@ -3,8 +3,9 @@
 
 export * from "./index";
 import * as counters from "./counters";
-
-export enum Counter { Mul = 0, Add = 1, Cmp = 2, WordOps = 3, Loads = 4, LowAddr = 5, HighAddr = 6 }
+import { Counter } from "./format";
+// Re-exported, so the module still exports the indices (Counter.Mul …) beside `counter`.
+export { Counter } from "./format";
 
 /** Counter `which` (Counter) of the last evaluated input, as an f64: exact below 2^53, and a
  *  plain number for JavaScript (a u32 would wrap, an i64 would arrive as a BigInt). */

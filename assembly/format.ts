@@ -233,6 +233,19 @@ export enum DenseOutput {
   ScalarClass = 1, // one output, the class index itself
 }
 
+/** What the counting build's `counter(which)` export returns, for the last evaluated input
+ *  (SPEC §2). Here so that the engine (assembly/counting.ts) and the host (host/engine/engine.ts)
+ *  read one list. Not part of the blob. */
+export enum Counter {
+  Mul = 0,
+  Add = 1,
+  Cmp = 2,
+  WordOps = 3,
+  Loads = 4,
+  LowAddr = 5, //  lowest blob address read
+  HighAddr = 6, // highest blob address read
+}
+
 /** Every reader returns the first failing check's code, in the order FORMAT.md lists them.
  *  Codes 1..31 are about the blob, 32.. about a call. Append only. */
 export enum ErrorCode {

@@ -75,6 +75,12 @@ test('GraphNodes element table matches the G_* offsets', () => {
   assert.equal(F.G_THRESHOLD + 8, F.GRAPH_NODE_BYTES);
 });
 
+test('the counter export lists the Counter enum', () => {
+  const row = doc.split('\n').find((l) => l.startsWith('| `counter(which)`'));
+  assert.ok(row, 'FORMAT.md lacks the counter(which) row');
+  assert.ok(row.includes(`(${enumMembers(F.Counter as never).map(([k, v]) => `${v} ${k}`).join(', ')}:`), row);
+});
+
 test('TreeNodes element table matches the T_* field indices', () => {
   const rows = tableAfter('### A TreeNodes element');
   assert.deepEqual(Object.fromEntries(rows.map((r) => [r[0], Number(r[1])])),

@@ -9,7 +9,8 @@ import { goldenDir } from './golden/paths.js';
 import { writeBlob } from '../host/format/writer.js';
 import { readBlob } from '../host/format/reader.js';
 import { Engine } from '../host/engine/engine.js';
-import { referenceEvaluate, zeroCounts } from '../host/engine/reference.js';
+import { referenceEvaluate } from '../host/engine/reference.js';
+import { zeroCounts } from '../host/measure/counts.js';
 
 for (const c of GOLDEN_CASES) {
   test(`golden ${c.name}: ${c.explanation}`, () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDataset } from '../host/data/source.js';
 import { energyOf, loadEnergyModel } from '../host/measure/energy.js';
+import { measure } from '../host/measure/measure.js';
 import { LOWER_BOUND } from '../host/measure/plot.js';
 import { sweep } from '../host/measure/sweep.js';
 import { histogramBins, MAX_CLASS_BARS, drawnClasses } from '../host/report/charts.js';
@@ -83,6 +84,29 @@ test('the page: every section, one SVG per chart, escaped labels, nothing to fet
   const bare = await renderReport({ model: 'm.cnb', data: collectReport(blob, ds) });
   assert.equal(svgCount(bare), FIGURES.length - 2);
   assert.ok(!bare.includes('id="sweep"') && !bare.includes('id="energy-by-class"'));
+});
+
+test('measure and report read one summary: the same figures overall, by class and for energy', () => {
+  const ds = loadDataset(csv, { header: true });
+  const { blob } = buildFrom(ds, { construction: 'tree' });
+  const model = loadEnergyModel('horowitz-45nm');
+  const m = measure(blob, ds, { timing: false, energy: model });
+  const r = collectReport(blob, ds, { energy: { model: model.name, of: (c, b) => energyOf(model, c, b) } });
+  assert.deepEqual([r.ops, r.wordOps, r.loads], [m.ops, m.wordOps, m.loads]);
+  assert.ok(new Set(r.classes.map((c) => c.mean.total)).size > 1, 'classes that differ, or the check is empty');
+  assert.deepEqual(
+    r.classes.map((c) => ({ count: c.count, mean: c.mean.total, max: c.max, cmp: c.mean.cmp })),
+    ds.classes.map((label) => {
+      const b = m.byClass[label];
+      return { count: b.count, mean: b.total.mean, max: b.total.max, cmp: b.cmp.mean };
+    }),
+  );
+  assert.ok(m.energy && r.energy);
+  assert.equal(r.energy.sram, m.energy.sram.name);
+  for (const kind of ['integer', 'float32'] as const) {
+    assert.deepEqual(r.energy[kind].mean, { arithmetic: m.energy[kind].arithmetic.mean, memory: m.energy[kind].memory.mean, total: m.energy[kind].total.mean });
+    assert.equal(r.energy[kind].max, m.energy[kind].total.max);
+  }
 });
 
 test('histogram bins: one per value when few, 1-2-5 widths when many, every input counted', () => {

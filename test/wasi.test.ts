@@ -20,6 +20,7 @@ import { WASI_BUDGET_BYTES, WASI_FILES, WASI_TARGET_BYTES, runWasi, wasiPaths } 
 import { rowsText } from '../host/wasi/rows.js';
 import { buildFrom } from './helpers.js';
 import { writeBlob } from '../host/format/writer.js';
+import { countsText } from '../host/measure/counts.js';
 
 const CLI = fileURLToPath(new URL('../host/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'condnet-wasi-test-'));
@@ -45,9 +46,6 @@ function cli(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', input, cwd: dir });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
-
-const countsText = (c: { mul: number; add: number; cmp: number; wordOps: number; loads: number }) =>
-  `${c.mul} ${c.add} ${c.cmp} ${c.wordOps} ${c.loads}`;
 
 for (const c of GOLDEN_CASES) {
   test(`wasi golden ${c.name}: labels and counts as golden and as the engine`, async () => {

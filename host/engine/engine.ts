@@ -5,9 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ErrorCode, HEADER_BYTES, H_INPUT_DIM, H_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../assembly/format.js';
+import { Counter, ErrorCode, HEADER_BYTES, H_INPUT_DIM, H_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../assembly/format.js';
 import { BlobError } from '../format/errors.js';
-import type { OpCounts } from './reference.js';
+import type { OpCounts } from '../measure/counts.js';
 
 export type EngineVariant = 'release' | 'counting';
 
@@ -15,9 +15,6 @@ export const ENGINE_FILES: Record<EngineVariant, string> = {
   release: fileURLToPath(new URL('../../../build/condnet.wasm', import.meta.url)),
   counting: fileURLToPath(new URL('../../../build/condnet-counting.wasm', import.meta.url)),
 };
-
-/** Counter indices of the counting build (assembly/counting.ts, enum Counter). */
-const enum Counter { Mul = 0, Add = 1, Cmp = 2, WordOps = 3, Loads = 4, LowAddr = 5, HighAddr = 6 }
 
 interface Exports {
   memory: WebAssembly.Memory;

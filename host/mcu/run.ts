@@ -14,7 +14,7 @@ import type { Dataset } from '../data/dataset.js';
 import { sliceDataset } from '../data/dataset.js';
 import { quantize } from '../data/quantize.js';
 import { Engine } from '../engine/engine.js';
-import type { OpCounts } from '../engine/reference.js';
+import { countsText } from '../measure/counts.js';
 import { CondnetError } from '../errors.js';
 import { readBlob } from '../format/reader.js';
 import { readModel } from '../io/read-model.js';
@@ -158,8 +158,6 @@ function parseOutput(path: string, count: number, counting: boolean): FirmwareOu
   return { y, counts, stackUsed };
 }
 
-const fmtCounts = (c: OpCounts) => `${c.mul} ${c.add} ${c.cmp} ${c.wordOps} ${c.loads}`;
-
 /** Build the firmware for `modelPath`, run `ds` through it in QEMU, compare with Node. */
 export function runMcu(modelPath: string, ds: Dataset, opts: McuOptions = {}): McuReport {
   const { network } = readBlob(readModel(modelPath));
@@ -245,7 +243,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
     let cmatch = 0;
     for (let i = 0; i < n; i++) {
       const y = ce.evaluate(xq, i * ds.dim);
-      const want = `${y} ${fmtCounts(ce.counts())}`;
+      const want = `${y} ${countsText(ce.counts())}`;
       const have = `${gotc.y[i]} ${gotc.counts[i]}`;
       if (want === have) cmatch++;
       else if (cm.length < 10) cm.push({ input: i, expected: want, actual: have });

@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CondnetError } from '../errors.js';
+import { energyPerInput, zeroCounts, type EnergyColumns, type OpCountColumns, type OpCounts } from './counts.js';
 import { stats, type Stats } from './stats.js';
 
 /** Where the built-in models live: energy/<name>.json at the package root. */
@@ -212,8 +213,6 @@ export interface EnergyEstimate {
   sram: { name: string; maxBytes: number | null; pJPer64BitRead: number };
 }
 
-export interface EnergyCounts { mul: number; add: number; cmp: number; wordOps: number; loads: number }
-
 /** The memory class that holds a model of `modelBytes` bytes. */
 export function memoryClassFor(model: EnergyModel, modelBytes: number): MemoryClass {
   const m = model.memory.find((c) => c.maxBytes === null || modelBytes <= c.maxBytes);
@@ -224,8 +223,8 @@ export function memoryClassFor(model: EnergyModel, modelBytes: number): MemoryCl
   return m;
 }
 
-/** One input's counts (host/engine/reference.ts OpCounts: mul, add, cmp, wordOps, loads) and the model's stored bytes. */
-export function energyOf(model: EnergyModel, counts: EnergyCounts, modelBytes: number): EnergyEstimate {
+/** One input's counts and the model's stored bytes. */
+export function energyOf(model: EnergyModel, counts: OpCounts, modelBytes: number): EnergyEstimate {
   const { mul, add, cmp, wordOps, loads } = counts;
   for (const [k, v] of Object.entries({ mul, add, cmp, wordOps, loads, modelBytes })) {
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`energyOf: ${k} must be a finite number ≥ 0 (got ${v})`);
@@ -263,26 +262,16 @@ export interface EnergyReport {
   float32OverInteger: number;
 }
 
-/** Per-input counts (parallel arrays, as countInputs returns them) → pJ per input, min/mean/max. */
-export function summarizeEnergy(
-  model: EnergyModel,
-  perInput: { mul: ArrayLike<number>; add: ArrayLike<number>; cmp: ArrayLike<number>; words: ArrayLike<number>; loads: ArrayLike<number> },
-  modelBytes: number,
-): EnergyReport {
-  const k = perInput.mul.length;
-  const cols = {
-    ia: new Float64Array(k), im: new Float64Array(k), it: new Float64Array(k),
-    fa: new Float64Array(k), fm: new Float64Array(k), ft: new Float64Array(k),
-  };
-  let sram = energyOf(model, { mul: 0, add: 0, cmp: 0, wordOps: 0, loads: 0 }, modelBytes).sram;
-  for (let i = 0; i < k; i++) {
-    const e = energyOf(model, { mul: perInput.mul[i], add: perInput.add[i], cmp: perInput.cmp[i], wordOps: perInput.words[i], loads: perInput.loads[i] }, modelBytes);
-    cols.ia[i] = e.integer.arithmetic; cols.im[i] = e.integer.memory; cols.it[i] = e.integer.total;
-    cols.fa[i] = e.float32.arithmetic; cols.fm[i] = e.float32.memory; cols.ft[i] = e.float32.total;
-    sram = e.sram;
-  }
-  const integer = { arithmetic: stats(cols.ia), memory: stats(cols.im), total: stats(cols.it) };
-  const float32 = { arithmetic: stats(cols.fa), memory: stats(cols.fm), total: stats(cols.ft) };
+/** Per-input counts (columns, as countInputs returns them) → pJ per input, min/mean/max. */
+export function summarizeEnergy(model: EnergyModel, perInput: OpCountColumns, modelBytes: number): EnergyReport {
+  // The memory class first, from no counts: named even with no inputs, and a model that holds
+  // no class for modelBytes fails on that before any input's counts are looked at.
+  const none = energyOf(model, zeroCounts(), modelBytes).sram;
+  const e = energyPerInput(perInput, modelBytes, (c, bytes) => energyOf(model, c, bytes));
+  const sram = e.sram ?? none;
+  const split = (cols: EnergyColumns): EnergyStatsSplit => ({ arithmetic: stats(cols.arithmetic), memory: stats(cols.memory), total: stats(cols.total) });
+  const integer = split(e.integer);
+  const float32 = split(e.float32);
   return {
     model: model.name, file: model.file, unit: 'pJ', modelBytes, sram, integer, float32,
     float32OverInteger: integer.total.mean === 0 ? NaN : float32.total.mean / integer.total.mean,

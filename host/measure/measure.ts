@@ -10,17 +10,11 @@ import { errorMessage } from '../format/errors.js';
 import { readBlob, type SectionInfo } from '../format/reader.js';
 import { DataError } from '../data/errors.js';
 import { checkDimensions } from './verify.js';
+import { countColumns, opsStats, summarizeByClass, type CountColumns, type OpsStats } from './counts.js';
 import { summarizeEnergy, type EnergyModel, type EnergyReport } from './energy.js';
 import { median, stats, type Stats } from './stats.js';
 
 export const BATCH = 1024;
-
-export interface OpsStats {
-  mul: Stats;
-  add: Stats;
-  cmp: Stats;
-  total: Stats;
-}
 
 export interface MeasureReport {
   dataset: string;
@@ -49,12 +43,9 @@ export interface MeasureOptions {
 
 /** Per-input outputs and SPEC §2 counts of the listed inputs (row indices into xq), through
  *  a counting engine that has the model loaded. */
-export function countInputs(engine: Engine, xq: Int32Array, dim: number, points: ArrayLike<number>) {
+export function countInputs(engine: Engine, xq: Int32Array, dim: number, points: ArrayLike<number>): CountColumns {
   const k = points.length;
-  const r = {
-    out: new Int32Array(k), mul: new Float64Array(k), add: new Float64Array(k), cmp: new Float64Array(k),
-    total: new Float64Array(k), words: new Float64Array(k), loads: new Float64Array(k),
-  };
+  const r = countColumns(k);
   for (let i = 0; i < k; i++) {
     r.out[i] = engine.evaluate(xq, points[i] * dim);
     const c = engine.counts();
@@ -62,13 +53,11 @@ export function countInputs(engine: Engine, xq: Int32Array, dim: number, points:
     r.add[i] = c.add;
     r.cmp[i] = c.cmp;
     r.total[i] = c.mul + c.add + c.cmp;
-    r.words[i] = c.wordOps;
+    r.wordOps[i] = c.wordOps;
     r.loads[i] = c.loads;
   }
   return r;
 }
-
-export type InputCounts = ReturnType<typeof countInputs>;
 
 /** Every distinct input of `ds` through the counting engine, CHUNK at a time (`onProgress`
  *  after each); an input the engine refuses is a DataError naming its line. Shared by
@@ -80,14 +69,11 @@ export function countDataset(blob: Uint8Array, ds: Dataset, onProgress?: (done: 
   engine.loadOrThrow(blob);
   const xq = quantize(ds, network.quant);
   const n = ds.n;
-  const counts: InputCounts = {
-    out: new Int32Array(n), mul: new Float64Array(n), add: new Float64Array(n), cmp: new Float64Array(n),
-    total: new Float64Array(n), words: new Float64Array(n), loads: new Float64Array(n),
-  };
+  const counts = countColumns(n);
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     const r = countInputs(engine, xq, ds.dim, Uint32Array.from({ length: end - start }, (_, i) => start + i));
-    for (const key of Object.keys(counts) as (keyof InputCounts)[]) counts[key].set(r[key], start);
+    for (const key of Object.keys(counts) as (keyof CountColumns)[]) counts[key].set(r[key], start);
     onProgress?.(end, n);
   }
   const failed = counts.out.findIndex((o) => o < 0);
@@ -99,22 +85,18 @@ const CHUNK = 4096;
 
 export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
   const { network, sections, xq, counts } = countDataset(blob, ds);
-  const { mul, add, cmp, total, words, loads } = counts;
   const n = ds.n;
-  const members: number[][] = ds.classes.map(() => []);
-  for (let i = 0; i < n; i++) members[ds.y[i]].push(i);
   const byClass: MeasureReport['byClass'] = {};
-  ds.classes.forEach((label, c) => {
-    const idx = members[c];
-    byClass[label] = { count: idx.length, total: stats(idx.map((i) => total[i])), cmp: stats(idx.map((i) => cmp[i])) };
-  });
+  for (const c of summarizeByClass(ds.classes, ds.y, { total: counts.total, cmp: counts.cmp })) {
+    byClass[c.label] = { count: c.count, total: c.stats.total, cmp: c.stats.cmp };
+  }
   return {
     dataset: ds.name,
     n,
     construction: network.kind,
-    ops: { mul: stats(mul), add: stats(add), cmp: stats(cmp), total: stats(total) },
-    wordOps: stats(words),
-    loads: stats(loads),
+    ops: opsStats(counts),
+    wordOps: stats(counts.wordOps),
+    loads: stats(counts.loads),
     byClass,
     blobBytes: blob.length,
     sections,

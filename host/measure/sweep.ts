@@ -12,8 +12,9 @@ import { lineAlternatingBound } from '../data/line-alternating.js';
 import { Prng } from '../data/prng.js';
 import { Engine } from '../engine/engine.js';
 import { writeBlob } from '../format/writer.js';
+import { opsStats, type OpsStats } from './counts.js';
 import { countInputs } from './measure.js';
-import { stats, type Stats } from './stats.js';
+import { stats } from './stats.js';
 
 /** Every point is verified and counted up to this n; beyond, a seeded random sample. */
 export const VERIFY_ALL_UP_TO = 1 << 14;
@@ -29,7 +30,7 @@ export const SWEEP_SEED = 1;
 
 export interface SweepRow {
   n: number;
-  ops: { mul: Stats; add: Stats; cmp: Stats; total: Stats };
+  ops: OpsStats;
   wordOps: { mean: number; max: number };
   blobBytes: number;
   buildSeconds: number;
@@ -89,14 +90,14 @@ function measureRow(ds: Dataset, construction: Construction, engine: Engine): Sw
   engine.loadOrThrow(blob);
   const points = checkedPoints(ds.n);
   const k = points.length;
-  const { out, mul, add, cmp, total, words } = countInputs(engine, xq, ds.dim, points);
-  const correct = out.filter((o, i) => o === ds.y[points[i]]).length;
+  const counts = countInputs(engine, xq, ds.dim, points);
+  const correct = counts.out.filter((o, i) => o === ds.y[points[i]]).length;
   // A memorizer that misses a pair is a bug, not a data point: stop the sweep.
   if (correct !== k) throw new Error(`${construction} on ${ds.name}: ${correct} of ${k} checked pairs reproduced`);
-  const w = stats(words);
+  const w = stats(counts.wordOps);
   return {
     n: ds.n,
-    ops: { mul: stats(mul), add: stats(add), cmp: stats(cmp), total: stats(total) },
+    ops: opsStats(counts),
     wordOps: { mean: w.mean, max: w.max },
     blobBytes: blob.length,
     buildSeconds,

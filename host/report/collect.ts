@@ -4,30 +4,13 @@
 
 import { HEADER_BYTES, SECTION_ENTRY_BYTES } from '../../assembly/format.js';
 import type { Dataset } from '../data/dataset.js';
+import { energyPerInput, opsStats, summarizeByClass, type EnergyColumns, type InputEnergy, type OpsStats } from '../measure/counts.js';
+import type { EnergySplit } from '../measure/energy.js';
 import { countDataset } from '../measure/measure.js';
 import { stats, type Stats } from '../measure/stats.js';
 
-/** One input's counts, as energy models take them (SPEC §2). */
-export interface InputCounts {
-  mul: number;
-  add: number;
-  cmp: number;
-  wordOps: number;
-  loads: number;
-}
-
-export interface EnergySplit {
-  arithmetic: number;
-  memory: number;
-  total: number;
-}
-
 /** pJ per input for one input's counts; `sram` names the memory the blob is read from. */
-export type EnergyOf = (counts: InputCounts, modelBytes: number) => {
-  integer: EnergySplit;
-  float32: EnergySplit;
-  sram: { name: string };
-};
+export type EnergyOf = InputEnergy<{ name: string }>;
 
 export interface ClassRow {
   label: string;
@@ -56,7 +39,7 @@ export interface ReportData {
   construction: string;
   /** Inputs on which the engine gave the dataset's class. */
   correct: number;
-  ops: { mul: Stats; add: Stats; cmp: Stats; total: Stats };
+  ops: OpsStats;
   wordOps: Stats;
   loads: Stats;
   /** ops (mul + add + cmp) of every input, in dataset order. */
@@ -85,35 +68,20 @@ export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOption
   let correct = 0;
   for (let i = 0; i < n; i++) if (out[i] === ds.y[i]) correct++;
 
-  // Energy per input, then averaged: exact whatever the model's rules, linear or not.
-  const split = () => ({ arithmetic: new Float64Array(n), memory: new Float64Array(n), total: new Float64Array(n) });
-  const energy = opts.energy ? { integer: split(), float32: split(), sram: '' } : undefined;
-  if (opts.energy && energy) {
-    for (let i = 0; i < n; i++) {
-      const e = opts.energy.of({ mul: cols.mul[i], add: cols.add[i], cmp: cols.cmp[i], wordOps: cols.words[i], loads: cols.loads[i] }, blob.length);
-      for (const kind of ['integer', 'float32'] as const) {
-        energy[kind].arithmetic[i] = e[kind].arithmetic;
-        energy[kind].memory[i] = e[kind].memory;
-        energy[kind].total[i] = e[kind].total;
-      }
-      energy.sram = e.sram.name;
-    }
-  }
+  const energy = opts.energy ? energyPerInput(cols, blob.length, opts.energy.of) : undefined;
 
-  const members: number[][] = ds.classes.map(() => []);
-  for (let i = 0; i < n; i++) members[ds.y[i]].push(i);
-  const mean = (col: ArrayLike<number>, idx: number[]) => (idx.length ? idx.reduce((s, i) => s + col[i], 0) / idx.length : 0);
-  const classes: ClassRow[] = ds.classes.map((label, c) => {
-    const idx = members[c];
+  // By class: the summary measure's byClass reads too, so the page and `measure` agree.
+  const byOps = summarizeByClass(ds.classes, ds.y, { mul: cols.mul, add: cols.add, cmp: cols.cmp, total: cols.total });
+  const byEnergy = energy && summarizeByClass(ds.classes, ds.y, energy.integer);
+  const classes: ClassRow[] = byOps.map(({ label, index, count, stats: s }) => {
+    const e = byEnergy?.[index].stats;
     return {
       label,
-      index: c,
-      count: idx.length,
-      mean: { mul: mean(cols.mul, idx), add: mean(cols.add, idx), cmp: mean(cols.cmp, idx), total: mean(cols.total, idx) },
-      max: idx.reduce((m, i) => Math.max(m, cols.total[i]), 0),
-      ...(energy
-        ? { energy: { arithmetic: mean(energy.integer.arithmetic, idx), memory: mean(energy.integer.memory, idx), total: mean(energy.integer.total, idx) } }
-        : {}),
+      index,
+      count,
+      mean: { mul: s.mul.mean, add: s.add.mean, cmp: s.cmp.mean, total: s.total.mean },
+      max: s.total.max,
+      ...(e ? { energy: { arithmetic: e.arithmetic.mean, memory: e.memory.mean, total: e.total.mean } } : {}),
     };
   });
 
@@ -125,7 +93,7 @@ export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOption
   for (const s of sections) parts.push({ name: s.name, bytes: s.bytes, offset: s.offset, count: s.count, elemBytes: s.elemBytes });
   if (blob.length > used) parts.push({ name: 'alignment padding', bytes: blob.length - used });
 
-  const summary = (e: ReturnType<typeof split>) => ({
+  const summary = (e: EnergyColumns) => ({
     mean: { arithmetic: stats(e.arithmetic).mean, memory: stats(e.memory).mean, total: stats(e.total).mean },
     max: stats(e.total).max,
   });
@@ -135,15 +103,15 @@ export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOption
     dim: ds.dim,
     construction: network.kind,
     correct,
-    ops: { mul: stats(cols.mul), add: stats(cols.add), cmp: stats(cols.cmp), total: stats(cols.total) },
-    wordOps: stats(cols.words),
+    ops: opsStats(cols),
+    wordOps: stats(cols.wordOps),
     loads: stats(cols.loads),
     perInput: cols.total,
     classes,
     blobBytes: blob.length,
     parts,
     ...(opts.energy && energy
-      ? { energy: { model: opts.energy.model, sram: energy.sram, integer: summary(energy.integer), float32: summary(energy.float32) } }
+      ? { energy: { model: opts.energy.model, sram: energy.sram?.name ?? '', integer: summary(energy.integer), float32: summary(energy.float32) } }
       : {}),
   };
 }

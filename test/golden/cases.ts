@@ -3,6 +3,7 @@
 // against. Regenerate only deliberately: `node dist/test/golden/update.js --update`.
 
 import { QuantMode } from '../../assembly/format.js';
+import type { OpCounts } from '../../host/measure/counts.js';
 import type { DenseNetwork, Network } from '../../host/network.js';
 
 export interface GoldenCase {
@@ -14,7 +15,7 @@ export interface GoldenCase {
   /** Expected class index (or −ErrorCode) per input, derived by hand. */
   outputs: number[];
   /** Expected counts per input, derived by hand from SPEC §2. */
-  counts: { mul: number; add: number; cmp: number; wordOps: number; loads: number }[];
+  counts: OpCounts[];
 }
 
 const frac0 = { mode: QuantMode.FracBits, param: 0 };

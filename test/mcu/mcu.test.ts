@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { MCU_ROOT, runMcuInputs, type McuReport } from '../../host/mcu/run.js';
+import { countsText, type OpCounts } from '../../host/measure/counts.js';
 import { goldenDir } from '../golden/paths.js';
 import { buildFrom } from '../helpers.js';
 
@@ -64,7 +65,7 @@ test('every golden blob in QEMU\'s Cortex-M4: the golden outputs and counts', ()
   assert.ok(names.length > 0, `no golden blobs in ${dir}`);
   for (const name of names) {
     const c = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as {
-      dim: number; inputs: number[][]; outputs: number[]; counts: { mul: number; add: number; cmp: number; wordOps: number; loads: number }[];
+      dim: number; inputs: number[][]; outputs: number[]; counts: OpCounts[];
     };
     const xq = Int32Array.from(c.inputs.flat());
     const r = runMcuInputs(join(dir, `${name}.cnb`), xq, c.inputs.length, name, { counting: true, workDir: join(work, `golden-${name}`) });
@@ -72,9 +73,8 @@ test('every golden blob in QEMU\'s Cortex-M4: the golden outputs and counts', ()
     // Node agreed with the firmware; the golden file's own outputs and counts close the loop.
     const out = readFileSync(join(work, `golden-${name}`, 'counting', 'out.txt'), 'utf8');
     c.outputs.forEach((y, i) => {
-      const k = c.counts[i];
       assert.ok(out.includes(`\ny ${i} ${y}\n`), `${name} input ${i}: golden output ${y}`);
-      assert.ok(out.includes(`\nc ${i} ${k.mul} ${k.add} ${k.cmp} ${k.wordOps} ${k.loads}\n`), `${name} input ${i}: golden counts`);
+      assert.ok(out.includes(`\nc ${i} ${countsText(c.counts[i])}\n`), `${name} input ${i}: golden counts`);
     });
   }
 });
