@@ -39,6 +39,13 @@ const ENTRY_OF: usize = memory.data((SECTION_LAST_SUPPORTED + 1) << 2);
 // @ts-ignore: decorator
 @inline function secCount(id: u32): u32 { return load<u32>(entry(id) + S_COUNT); }
 
+/** Where section `id` (a structural one the validated blob holds) starts: the validator
+ *  recorded its table entry, so callers that read a section (the WASI module's labels) need
+ *  not walk the table again. */
+export function sectionStart(ptr: usize, id: u32): usize {
+  return ptr + secOffset(id);
+}
+
 /** Column `column` of the kind table's row for a kind ≤ KIND_LAST_SUPPORTED. */
 // @ts-ignore: decorator
 @inline function kindColumn(kind: i32, column: i32): i32 {

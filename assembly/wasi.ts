@@ -19,13 +19,12 @@
 // Files are opened relative to the preopened directories, tried in order (the first that
 // opens the path wins); a leading "/" is dropped, so absolute paths need the root preopened.
 
-import { validate } from "./validate";
+import { validate, sectionStart } from "./validate";
 import { evaluate } from "./evaluate";
 import * as counters from "./counters";
 import { COUNTING } from "./counters";
 import {
-  HEADER_BYTES, H_SCRATCH_BYTES, H_INPUT_DIM, H_SECTION_COUNT, SECTION_ENTRY_BYTES, S_ID, S_OFFSET,
-  S_COUNT, SectionId, MAX_SCRATCH_BYTES, ErrorCode,
+  HEADER_BYTES, H_SCRATCH_BYTES, H_INPUT_DIM, H_CLASS_COUNT, SectionId, MAX_SCRATCH_BYTES, ErrorCode,
 } from "./format";
 
 // ---- wasi_snapshot_preview1 (each returns an errno, 0 = success) ----
@@ -305,15 +304,8 @@ export function _start(): void {
   const code = validate(blob, len);
   if (code) die(T_MODEL, code, 1, 0);
   const d = <usize>load<u32>(blob + H_INPUT_DIM);
-  let labels: usize = 0;
-  let classes: usize = 0;
-  for (let e = blob + HEADER_BYTES, end = e + <usize>load<u16>(blob + H_SECTION_COUNT) * SECTION_ENTRY_BYTES;
-    e < end; e += SECTION_ENTRY_BYTES) {
-    if (<i32>load<u16>(e + S_ID) == SectionId.Labels) {
-      labels = blob + load<u32>(e + S_OFFSET);
-      classes = load<u32>(e + S_COUNT);
-    }
-  }
+  const labels = sectionStart(blob, SectionId.Labels);
+  const classes = <usize>load<u32>(blob + H_CLASS_COUNT);
   const text = row + (d << 2);
 
   // Rows: each file in turn ("-": stdin), or stdin when there is none.
