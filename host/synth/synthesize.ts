@@ -9,6 +9,7 @@
 // exact on every input. docs/SYNTH.md explains the choices and their limits.
 
 import { MAX_DEPTH, NeuronState } from '../../assembly/format.js';
+import { checkBeta, SplitScorer } from '../construct/split-score.js';
 import { type DenseNetwork, type GraphNetwork, type GraphNode } from '../network.js';
 import { collapseNeuron } from './collapse.js';
 import { activePrefix, forwardPass, I64_MAX, neuronBounds, SynthesisError, type SignLayer } from './forward.js';
@@ -103,8 +104,7 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
   if (!LEAF_KINDS.includes(opts.leaves)) throw new RangeError(`synth: leaves must be constant or affine, got ${String(opts.leaves)}`);
   const limit = Math.min(opts.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`synth: the depth limit must be an integer 0 … ${MAX_DEPTH}, got ${opts.maxDepth}`);
-  const beta = opts.beta ?? DEFAULT_SYNTH_BETA;
-  if (!(beta >= 0 && beta <= 16)) throw new RangeError(`synth: β must lie in 0 … 16, got ${beta}`);
+  const beta = checkBeta(opts.beta ?? DEFAULT_SYNTH_BETA, 'synth');
   if (!Number.isInteger(n) || n < 1 || xq.length < n * d) throw new RangeError(`synth: need n ≥ 1 inputs of ${d} values, got n = ${n} and ${xq.length} values`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
@@ -122,10 +122,7 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
   const C = net.classes.length;
   const constantLeaves = opts.leaves === 'constant';
 
-  const g = new Float64Array(n + 2);
-  for (let k = 2; k <= n + 1; k++) g[k] = k * Math.log2(k);
-  const counts = new Int32Array(C);
-  const left = new Int32Array(C);
+  const scorer = new SplitScorer(n, C, beta);
 
   const sign = (sl: SignLayer, k: number, i: number): boolean =>
     sl.signs ? sl.signs[k * n + i] === 1 : sl.shared!.s[i] >= sl.shared!.theta[k];
@@ -220,37 +217,35 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
   };
 
   /** Non-constant neurons of sign layer L on idx[s, e) with their split scores (lower is
-   *  better): constant leaves, n_L·(H_L + β·log₂ n_L) + n_R·(H_R + β·log₂ n_R); affine leaves,
-   *  |n_L − n_R|. `total` is Σ_c g(n_c) of the set. */
-  function candidates(L: number, s: number, e: number, total: number): Candidate[] {
+   *  better): constant leaves, the split score (the set is counted in `scorer`); affine leaves,
+   *  |n_A − n_B|. */
+  function candidates(L: number, s: number, e: number): Candidate[] {
     const sl = signLayers[L];
     const size = e - s;
     const out: Candidate[] = [];
-    const score = (nA: number, sumA: number, sumB: number) =>
-      constantLeaves ? (1 + beta) * (g[nA] + g[size - nA]) - sumA - sumB : Math.abs(size - 2 * nA);
+    // Side A, the points moved, is "above" (active) for a dense layer and "below" along a
+    // shared row; each scores its sides in the order it always has.
     if (sl.signs) {
       const signs = sl.signs;
       for (let k = 0; k < sl.outputs; k++) {
         const base = k * n;
         let nA = 0;
-        let sumA = 0;
-        let sumB = total;
+        let score: number;
         if (constantLeaves) {
+          scorer.beginScan();
           for (let i = s; i < e; i++) {
             const p = idx[i];
             if (signs[base + p] === 0) continue;
             nA++;
-            const c = truth[p];
-            const a = left[c]++;
-            sumA += g[a + 1] - g[a];
-            const r = counts[c] - a;
-            sumB += g[r - 1] - g[r];
+            scorer.move(truth[p]);
           }
-          for (let i = s; i < e; i++) left[truth[idx[i]]] = 0;
+          scorer.endScan(truth, idx, s, e);
+          score = scorer.score(size, nA, scorer.movedSum, scorer.restSum);
         } else {
           for (let i = s; i < e; i++) nA += signs[base + idx[i]];
+          score = Math.abs(size - 2 * nA);
         }
-        if (nA > 0 && nA < size) out.push({ neuron: k, score: score(nA, sumA, sumB) });
+        if (nA > 0 && nA < size) out.push({ neuron: k, score });
       }
       return out;
     }
@@ -263,19 +258,16 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
     if (lo >= hi) return out;
     // Scores of the cut after the first p points (p = points below), p = 1 … size − 1.
     const at = new Float64Array(size);
-    let sumL = 0;
-    let sumR = total;
-    for (let p = 1; p < size; p++) {
-      if (constantLeaves) {
-        const c = truth[sorted[p - 1]];
-        const l = left[c]++;
-        sumL += g[l + 1] - g[l];
-        const r = counts[c] - l;
-        sumR += g[r - 1] - g[r];
+    if (constantLeaves) {
+      scorer.beginScan();
+      for (let p = 1; p < size; p++) {
+        scorer.move(truth[sorted[p - 1]]);
+        at[p] = scorer.score(size, size - p, scorer.restSum, scorer.movedSum);
       }
-      at[p] = score(size - p, sumR, sumL);
+      scorer.endScan(truth, sorted, 0, size);
+    } else {
+      for (let p = 1; p < size; p++) at[p] = Math.abs(size - 2 * (size - p));
     }
-    if (constantLeaves) for (let i = 0; i < size; i++) left[truth[sorted[i]]] = 0;
     let p = 0;
     for (let q = lo; q < hi; q++) {
       const theta = sh.sortedTheta[q];
@@ -365,20 +357,16 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
       settle(size, depth);
       return -1 - c0;
     }
-    let total = 0;
     let counted = false;
     if (constantLeaves) {
       counted = true;
-      for (let i = s; i < e; i++) {
-        const k = counts[truth[idx[i]]]++;
-        total += g[k + 1] - g[k];
-      }
+      scorer.countSet(truth, idx, s, e);
     }
     try {
       let L = decided;
       let cand: Candidate[] = [];
       for (; L < signLayers.length; L++) {
-        cand = candidates(L, s, e, total);
+        cand = candidates(L, s, e);
         if (cand.length > 0) break;
       }
       if (L === signLayers.length) return netLeaf(s, e, depth);
@@ -399,7 +387,7 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
       }
       idx.set(scratch.subarray(0, hi), lo);
       const at = lo;
-      if (counted) for (let i = s; i < e; i++) counts[truth[idx[i]]] = 0;
+      if (counted) scorer.clearSet(truth, idx, s, e);
       counted = false;
       stats.branches++;
       if (pick.reuse) stats.reusedBranches++;
@@ -411,7 +399,7 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
       onPath[pick.rowId]--;
       return me;
     } finally {
-      if (counted) for (let i = s; i < e; i++) counts[truth[idx[i]]] = 0;
+      if (counted) scorer.clearSet(truth, idx, s, e);
     }
   }
 
