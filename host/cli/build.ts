@@ -10,7 +10,8 @@ import { describeQuantization } from '../data/quantize.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { CliError } from './errors.js';
 import { progress, withStep } from './progress.js';
-import { DEFAULT_BETA, DEFAULT_LOOKAHEAD_POINTS, MAX_BETA } from '../construct/tree.js';
+import { DEFAULT_BETA, DEFAULT_LOOKAHEAD_POINTS } from '../construct/tree.js';
+import { parseBeta } from './beta.js';
 
 interface BuildFlags {
   construction: Construction;
@@ -62,12 +63,6 @@ export function registerBuild(program: Command): void {
           `wrote ${flags.output}\n`);
       }
     });
-}
-
-function parseBeta(v: string): number {
-  const b = Number(v);
-  if (v.trim() === '' || !(b >= 0 && b <= MAX_BETA)) throw new CliError(`--beta must be a number from 0 to ${MAX_BETA}, got "${v}"`, 2);
-  return b;
 }
 
 function parseLookahead(v: string): number {

@@ -12,6 +12,7 @@ import { MAX_WEIGHT_BITS } from '../import/quantize-network.js';
 import { checkSynthesis } from '../synth/check.js';
 import { prepareSynthesis } from '../synth/prepare.js';
 import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKind } from '../synth/synthesize.js';
+import { parseBeta } from './beta.js';
 import { CliError } from './errors.js';
 import { table } from '../measure/text-table.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
@@ -138,11 +139,5 @@ function parseDepth(v: string): number {
 function parseWeightBits(v: string): number {
   const b = parseIntOption('--weight-bits')(v);
   if (b < 2 || b > MAX_WEIGHT_BITS) throw new CliError(`--weight-bits must be 2 … ${MAX_WEIGHT_BITS}, got "${v}"`, 2);
-  return b;
-}
-
-function parseBeta(v: string): number {
-  const b = Number(v);
-  if (v.trim() === '' || !(b >= 0 && b <= 16)) throw new CliError(`--beta must be a number from 0 to 16, got "${v}"`, 2);
   return b;
 }

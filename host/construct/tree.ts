@@ -6,7 +6,8 @@
 // The split search is exact and O(points × d) per tree level: every coordinate's points are
 // sorted once, and each node keeps, per coordinate, its points in that order (a stable
 // partition after each split, as CART implementations with presorting do). Scanning one
-// sorted run updates both sides' Σ n_c·log₂ n_c in O(1) per point.
+// sorted run updates both sides' Σ n_c·log₂ n_c in O(1) per point (the SplitScorer, shared
+// with synthesis).
 
 import { MAX_DEPTH } from '../../assembly/format.js';
 import type { Dataset } from '../data/dataset.js';
@@ -14,6 +15,7 @@ import { DatasetError } from '../data/errors.js';
 import type { Domain, Quantization } from '../data/quantize.js';
 import type { TreeNetwork } from '../network.js';
 import { PreorderTree, type Ref } from './preorder.js';
+import { checkBeta, SplitScorer } from './split-score.js';
 
 export interface TreeOptions {
   /** Weight of the log₂(points) term of the split score (default DEFAULT_BETA). */
@@ -27,8 +29,6 @@ export interface TreeOptions {
 
 /** Chosen on MNIST-10k by a sweep (docs/TREE.md): 0.1 … 0.5 all beat β = 0 (plain entropy). */
 export const DEFAULT_BETA = 0.35;
-/** Far past any useful value (the size term then swamps the labels), and scores stay finite. */
-export const MAX_BETA = 16;
 /** Rollout below this many points: on MNIST-10k, 9.05 → 8.70 mean tests (docs/TREE.md). */
 export const DEFAULT_LOOKAHEAD_POINTS = 3000;
 /** Splits compared by rollout at a node: its best few by score, on distinct coordinates. */
@@ -57,21 +57,17 @@ export function buildTree(
   const d = ds.dim;
   const C = ds.classes.length;
   const y = ds.y;
-  const beta = opts.beta ?? DEFAULT_BETA;
-  if (!(beta >= 0 && beta <= MAX_BETA)) throw new RangeError(`tree: β must lie in 0 … ${MAX_BETA}, got ${beta}`);
+  const beta = checkBeta(opts.beta ?? DEFAULT_BETA, 'tree');
   const lookahead = Math.max(0, Math.min(n, opts.lookaheadPoints ?? DEFAULT_LOOKAHEAD_POINTS));
   const progress = opts.onProgress;
 
-  // g[k] = k·log₂ k, so n·H(node) = g(n) − Σ_c g(n_c) needs no logarithm in the scan.
-  const g = new Float64Array(n + 1);
-  for (let k = 2; k <= n; k++) g[k] = k * Math.log2(k);
+  const scorer = new SplitScorer(n, C, beta);
 
   const main: Runs = { order: new Int32Array(d * n), stride: n };
   for (let f = 0; f < d; f++) main.order.set(sortByCoordinate(xq, d, n, f), f * n);
   // Rollouts grow throw-away subtrees in a copy of the node's runs.
   const trial: Runs = { order: new Int32Array(d * lookahead), stride: lookahead };
-  const counts = new Int32Array(C);
-  const left = new Int32Array(C);
+  const seen = new Int32Array(C);
   const goesAbove = new Uint8Array(n);
   const scratch = new Int32Array(n);
 
@@ -89,33 +85,23 @@ export function buildTree(
   function bestSplits(w: Runs, s: number, e: number, keep: number): Split[] {
     const { order, stride } = w;
     const size = e - s;
-    let total = 0; // Σ_c g(n_c) of the node
-    // Counts are zeroed point by point after use: with many classes, a fill would dominate.
-    for (let i = s; i < e; i++) {
-      const k = counts[y[order[i]]]++;
-      total += g[k + 1] - g[k];
-    }
+    scorer.countSet(y, order, s, e);
     const best: Split[] = [];
     for (let f = 0; f < d; f++) {
       const run = f * stride;
-      let sumL = 0;
-      let sumR = total;
+      // Side A is "below": the scan moves the run's points into it in order of x_f.
+      scorer.beginScan();
       let mine: Split | undefined;
       for (let i = s; i < e - 1; i++) {
         const p = order[run + i];
-        const c = y[p];
-        const l = left[c]++;
-        const r = counts[c] - l;
-        sumL += g[l + 1] - g[l];
-        sumR += g[r - 1] - g[r];
+        scorer.move(y[p]);
         const v = xq[p * d + f];
         const next = xq[order[run + i + 1] * d + f];
         if (next === v) continue;
-        const nL = i - s + 1;
-        const score = (1 + beta) * (g[nL] + g[size - nL]) - sumL - sumR;
+        const score = scorer.score(size, i - s + 1, scorer.movedSum, scorer.restSum);
         if (score < (mine?.score ?? Infinity)) mine = { feature: f, threshold: v + Math.ceil((next - v) / 2), at: i + 1, score };
       }
-      for (let i = s; i < e; i++) left[y[order[run + i]]] = 0;
+      scorer.endScan(y, order, run + s, run + e);
       // Keep the `keep` best, ties to the lower coordinate (deterministic).
       if (mine && (best.length < keep || mine.score < best[best.length - 1].score)) {
         let k = best.length < keep ? best.length : keep - 1;
@@ -124,7 +110,7 @@ export function buildTree(
         best.length = Math.min(best.length, keep);
       }
     }
-    for (let i = s; i < e; i++) counts[y[order[i]]] = 0;
+    scorer.clearSet(y, order, s, e);
     return best;
   }
 
@@ -158,8 +144,8 @@ export function buildTree(
    *  alone and a rollout cannot tell candidates apart: it is skipped. */
   function allDistinct(s: number, e: number): boolean {
     let distinct = true;
-    for (let i = s; i < e; i++) if (counts[y[main.order[i]]]++ > 0) distinct = false;
-    for (let i = s; i < e; i++) counts[y[main.order[i]]] = 0;
+    for (let i = s; i < e; i++) if (seen[y[main.order[i]]]++ > 0) distinct = false;
+    for (let i = s; i < e; i++) seen[y[main.order[i]]] = 0;
     return distinct;
   }
 

@@ -30,6 +30,11 @@ export interface SignLayer {
   shared?: { s: Float64Array | BigInt64Array; theta: bigint[]; order: Int32Array; sortedTheta: bigint[] };
 }
 
+/** Is neuron k of `sl` active (z ≥ 0) on input i, of n inputs? */
+export function isActive(sl: SignLayer, k: number, i: number, n: number): boolean {
+  return sl.signs ? sl.signs[k * n + i] === 1 : sl.shared!.s[i] >= sl.shared!.theta[k];
+}
+
 export interface ForwardPass {
   /** The network's class of each input (argmax, lowest index wins a tie; or the scalar). */
   truth: Int32Array;

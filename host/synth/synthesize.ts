@@ -7,11 +7,21 @@
 // activation pattern (`affine`) — and, either way, the base network under a mask of what S has
 // decided when the depth limit is reached or nothing eligible splits S, so the result stays
 // exact on every input. docs/SYNTH.md explains the choices and their limits.
+//
+// The parts, each in its own module: the exact forward pass (forward.ts); the test a neuron
+// would place, with the collapse of deeper rows and its cache (resolve.ts, collapse.ts); the
+// candidates' split scores and the choice among them (candidates.ts, with the split score
+// shared with `tree`, ../construct/split-score.ts); the growth over sets of inputs, with the
+// net leaves' masks (grow.ts); and the graph it records (graph-builder.ts). What is left here
+// is the order of the steps: check the inputs, run the forward pass, grow, handle a graph of
+// one class, and lay out the graph and its stats.
 
-import { MAX_DEPTH, NeuronState } from '../../assembly/format.js';
-import { type DenseNetwork, type GraphNetwork, type GraphNode } from '../network.js';
-import { collapseNeuron } from './collapse.js';
-import { activePrefix, forwardPass, I64_MAX, neuronBounds, SynthesisError, type SignLayer } from './forward.js';
+import { MAX_DEPTH } from '../../assembly/format.js';
+import { checkBeta } from '../construct/split-score.js';
+import { type DenseNetwork, type GraphNetwork } from '../network.js';
+import { activePrefix, forwardPass, SynthesisError, type SignLayer } from './forward.js';
+import type { GraphBuilder, Ref } from './graph-builder.js';
+import { Growth, type GrowthSettings } from './grow.js';
 
 export { SynthesisError } from './forward.js';
 
@@ -65,46 +75,25 @@ export interface Synthesis {
   truth: Int32Array;
 }
 
-/** A test ready to place: its row over the input and its threshold. */
-interface Test {
-  row: Int32Array;
-  key: string;
-  theta: bigint;
-  /** mul + add + cmp when the row is computed here (1 when its register is reused). */
-  fullCost: number;
-}
-
-interface Candidate {
-  neuron: number;
-  score: number;
-}
-
-/** A node in growth: a node index, or a class leaf −1 − class until the node count is known. */
-type Ref = number;
-
-const rowKey = (row: Int32Array) => Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('latin1');
-
-function rowCost(row: Int32Array): number {
-  let nonZero = 0;
-  let mul = 0;
-  for (const w of row) {
-    if (w === 0) continue;
-    nonZero++;
-    if (w !== 1 && w !== -1) mul++;
-  }
-  return mul + Math.max(0, nonZero - 1) + 1;
-}
-
-const sameScore = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-
 export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: SynthOptions): Synthesis {
   const started = performance.now();
+  const settings = checkInputs(net, xq, n, opts);
+  const fp = forwardPass(net, xq, n);
+  const growth = new Growth(net, fp, n, settings, opts.onProgress);
+  const root = growth.grow(0, n, 0, 0);
+  answerOneClass(growth, root, settings.limit, net.dim, n);
+  const graph = layOut(net, growth.graph, n);
+  return { graph, truth: fp.truth, stats: statsOf(growth, fp.signLayers, n, started) };
+}
+
+/** The settings of growth from the options, checked, once every input is known to lie in the
+ *  network's domain (its accumulator bounds, and so the exact forward pass, hold only there). */
+function checkInputs(net: DenseNetwork, xq: Int32Array, n: number, opts: SynthOptions): GrowthSettings {
   const d = net.dim;
   if (!LEAF_KINDS.includes(opts.leaves)) throw new RangeError(`synth: leaves must be constant or affine, got ${String(opts.leaves)}`);
   const limit = Math.min(opts.maxDepth ?? MAX_DEPTH, MAX_DEPTH);
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`synth: the depth limit must be an integer 0 … ${MAX_DEPTH}, got ${opts.maxDepth}`);
-  const beta = opts.beta ?? DEFAULT_SYNTH_BETA;
-  if (!(beta >= 0 && beta <= 16)) throw new RangeError(`synth: β must lie in 0 … 16, got ${beta}`);
+  const beta = checkBeta(opts.beta ?? DEFAULT_SYNTH_BETA, 'synth');
   if (!Number.isInteger(n) || n < 1 || xq.length < n * d) throw new RangeError(`synth: need n ≥ 1 inputs of ${d} values, got n = ${n} and ${xq.length} values`);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
@@ -114,359 +103,63 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
       }
     }
   }
+  return { constantLeaves: opts.leaves === 'constant', limit, beta };
+}
 
-  const fp = forwardPass(net, xq, n);
-  const { truth, signLayers } = fp;
-  const layerSign = new Map<number, SignLayer>(signLayers.map((sl) => [sl.layer, sl]));
-  const totalNeurons = net.layers.reduce((s, l) => s + l.outputs, 0);
-  const C = net.classes.length;
-  const constantLeaves = opts.leaves === 'constant';
-
-  const g = new Float64Array(n + 2);
-  for (let k = 2; k <= n + 1; k++) g[k] = k * Math.log2(k);
-  const counts = new Int32Array(C);
-  const left = new Int32Array(C);
-
-  const sign = (sl: SignLayer, k: number, i: number): boolean =>
-    sl.signs ? sl.signs[k * n + i] === 1 : sl.shared!.s[i] >= sl.shared!.theta[k];
-
-  // The first layer's rows need no collapse: cached per row index (a shared row is row 0).
-  const first = net.layers[0];
-  const firstBounds = neuronBounds(first, fp.inputBound).row;
-  const firstRows = new Map<number, { row: Int32Array; key: string; bound: bigint; fullCost: number }>();
-  // Deeper tests depend on the decided pattern of the earlier layers: memoized by it.
-  const deeper = new Map<string, Test | 'wide' | 'bound'>();
-
-  const stats = {
-    branches: 0, reusedBranches: 0, classLeaves: 0, netLeaves: 0, depthLimited: 0,
-    maxDepth: 0, skippedWide: 0, skippedBound: 0,
-  };
-  const scoreBound = (row: ArrayLike<number | bigint>, theta: bigint): bigint => {
-    let acc = theta < 0n ? -theta : theta;
-    for (let j = 0; j < d; j++) {
-      const w = row[j];
-      if (w !== 0 && w !== 0n) acc += (w < 0 ? -BigInt(w) : BigInt(w)) * fp.inputBound[j];
-    }
-    return acc;
-  };
-
-  /** The test of neuron k of sign layer L on a set containing input i0, or why not. */
-  function resolve(L: number, k: number, i0: number): Test | undefined {
-    const sl = signLayers[L];
-    const l = net.layers[sl.layer];
-    let test: Test | 'wide' | 'bound';
-    if (sl.layer === 0) {
-      const r = l.sharedRow ? 0 : k;
-      let info = firstRows.get(r);
-      if (!info) {
-        const row = l.weights.slice(r * l.inputs, (r + 1) * l.inputs);
-        info = { row, key: rowKey(row), bound: firstBounds[r], fullCost: rowCost(row) };
-        firstRows.set(r, info);
-      }
-      const theta = -l.biases[k];
-      const abs = theta < 0n ? -theta : theta;
-      test = info.bound + abs <= I64_MAX ? { row: info.row, key: info.key, theta, fullCost: info.fullCost } : 'bound';
-    } else {
-      // The decided signs of every earlier ReLU on this set, read off one of its inputs.
-      let pattern = `${L}:${k}:`;
-      for (let q = 0; q < L; q++) {
-        const e = signLayers[q];
-        if (e.signs) for (let j = 0; j < e.outputs; j++) pattern += e.signs[j * n + i0];
-        else pattern += `${activePrefix(e.shared!.sortedTheta, e.shared!.s[i0])},`;
-      }
-      const known = deeper.get(pattern);
-      if (known) test = known;
-      else {
-        test = collapsedTest(sl.layer, k, i0);
-        deeper.set(pattern, test);
-      }
-    }
-    if (test === 'wide') stats.skippedWide++;
-    if (test === 'bound') stats.skippedBound++;
-    return typeof test === 'string' ? undefined : test;
-  }
-
-  function collapsedTest(layer: number, k: number, i0: number): Test | 'wide' | 'bound' {
-    if (!fp.noWrap[layer - 1]) return 'bound';
-    const c = collapseNeuron(net.layers, layer, k, (q, j) => {
-      const e = layerSign.get(q);
-      return e ? sign(e, j, i0) : true;
-    });
-    const row = new Int32Array(d);
-    for (let j = 0; j < d; j++) {
-      const w = c.row[j];
-      if (!(w >= -2147483648 && w <= 2147483647)) return 'wide';
-      row[j] = Number(w);
-    }
-    const theta = -c.bias;
-    if (scoreBound(row, theta) > I64_MAX) return 'bound';
-    return { row, key: rowKey(row), theta, fullCost: rowCost(row) };
-  }
-
-  // ---- growth ----
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  const scratch = new Int32Array(n);
-  const nodes: GraphNode[] = [];
-  const rowIds = new Map<string, number>();
-  const rowList: Int32Array[] = [];
-  const onPath: number[] = [];
-  const maskIds = new Map<string, number>();
-  const masks: Uint8Array[] = [];
-  let settled = 0;
-  const settle = (size: number, depth: number) => {
-    settled += size;
-    stats.maxDepth = Math.max(stats.maxDepth, depth);
-    opts.onProgress?.(settled, n);
-  };
-
-  /** Non-constant neurons of sign layer L on idx[s, e) with their split scores (lower is
-   *  better): constant leaves, n_L·(H_L + β·log₂ n_L) + n_R·(H_R + β·log₂ n_R); affine leaves,
-   *  |n_L − n_R|. `total` is Σ_c g(n_c) of the set. */
-  function candidates(L: number, s: number, e: number, total: number): Candidate[] {
-    const sl = signLayers[L];
-    const size = e - s;
-    const out: Candidate[] = [];
-    const score = (nA: number, sumA: number, sumB: number) =>
-      constantLeaves ? (1 + beta) * (g[nA] + g[size - nA]) - sumA - sumB : Math.abs(size - 2 * nA);
-    if (sl.signs) {
-      const signs = sl.signs;
-      for (let k = 0; k < sl.outputs; k++) {
-        const base = k * n;
-        let nA = 0;
-        let sumA = 0;
-        let sumB = total;
-        if (constantLeaves) {
-          for (let i = s; i < e; i++) {
-            const p = idx[i];
-            if (signs[base + p] === 0) continue;
-            nA++;
-            const c = truth[p];
-            const a = left[c]++;
-            sumA += g[a + 1] - g[a];
-            const r = counts[c] - a;
-            sumB += g[r - 1] - g[r];
-          }
-          for (let i = s; i < e; i++) left[truth[idx[i]]] = 0;
-        } else {
-          for (let i = s; i < e; i++) nA += signs[base + idx[i]];
-        }
-        if (nA > 0 && nA < size) out.push({ neuron: k, score: score(nA, sumA, sumB) });
-      }
-      return out;
-    }
-    // A shared row: sort the set by its score; neuron k splits it where s crosses θ_k.
-    const sh = sl.shared!;
-    const sv = sh.s;
-    const sorted = idx.slice(s, e).sort((a, b) => (sv[a] < sv[b] ? -1 : sv[a] > sv[b] ? 1 : 0));
-    const lo = activePrefix(sh.sortedTheta, sv[sorted[0]]); // θ ≤ min: active on all
-    const hi = activePrefix(sh.sortedTheta, sv[sorted[size - 1]]); // θ ≤ max
-    if (lo >= hi) return out;
-    // Scores of the cut after the first p points (p = points below), p = 1 … size − 1.
-    const at = new Float64Array(size);
-    let sumL = 0;
-    let sumR = total;
-    for (let p = 1; p < size; p++) {
-      if (constantLeaves) {
-        const c = truth[sorted[p - 1]];
-        const l = left[c]++;
-        sumL += g[l + 1] - g[l];
-        const r = counts[c] - l;
-        sumR += g[r - 1] - g[r];
-      }
-      at[p] = score(size - p, sumR, sumL);
-    }
-    if (constantLeaves) for (let i = 0; i < size; i++) left[truth[sorted[i]]] = 0;
-    let p = 0;
-    for (let q = lo; q < hi; q++) {
-      const theta = sh.sortedTheta[q];
-      while (p < size && sv[sorted[p]] < theta) p++;
-      out.push({ neuron: sh.order[q], score: at[p] });
-    }
-    return out;
-  }
-
-  /** The best candidate that can be placed: lowest score, then lowest cost, then index. */
-  function choose(L: number, cand: Candidate[], s: number): { test: Test; neuron: number; rowId: number; reuse: boolean } | undefined {
-    cand.sort((a, b) => a.score - b.score || a.neuron - b.neuron);
-    for (let g0 = 0; g0 < cand.length;) {
-      let g1 = g0 + 1;
-      while (g1 < cand.length && sameScore(cand[g1].score, cand[g0].score)) g1++;
-      const group = cand.slice(g0, g1).sort((a, b) => a.neuron - b.neuron);
-      let best: { test: Test; neuron: number; cost: number } | undefined;
-      for (const c of group) {
-        const t = resolve(L, c.neuron, idx[s]);
-        if (!t) continue;
-        const id = rowIds.get(t.key);
-        const cost = id !== undefined && onPath[id] > 0 ? 1 : t.fullCost;
-        if (!best || cost < best.cost) best = { test: t, neuron: c.neuron, cost };
-      }
-      if (best) {
-        let rowId = rowIds.get(best.test.key);
-        if (rowId === undefined) {
-          rowId = rowList.length;
-          rowIds.set(best.test.key, rowId);
-          rowList.push(best.test.row);
-          onPath.push(0);
-        }
-        return { test: best.test, neuron: best.neuron, rowId, reuse: onPath[rowId] > 0 };
-      }
-      g0 = g1;
-    }
-    return undefined;
-  }
-
-  /** The base network under the mask of what idx[s, e) decides. */
-  function netLeaf(s: number, e: number, depth: number): Ref {
-    const mask = new Uint8Array(totalNeurons); // NeuronState.Compute = 0
-    for (const sl of signLayers) {
-      if (sl.signs) {
-        for (let k = 0; k < sl.outputs; k++) {
-          const base = k * n;
-          const v = sl.signs[base + idx[s]];
-          let same = true;
-          for (let i = s + 1; i < e && same; i++) same = sl.signs[base + idx[i]] === v;
-          if (same) mask[sl.offset + k] = v ? NeuronState.Active : NeuronState.Inactive;
-        }
-      } else {
-        const sh = sl.shared!;
-        let min = sh.s[idx[s]];
-        let max = min;
-        for (let i = s + 1; i < e; i++) {
-          const v = sh.s[idx[i]];
-          if (v < min) min = v;
-          if (v > max) max = v;
-        }
-        for (let k = 0; k < sl.outputs; k++) {
-          if (sh.theta[k] <= min) mask[sl.offset + k] = NeuronState.Active;
-          else if (sh.theta[k] > max) mask[sl.offset + k] = NeuronState.Inactive;
-        }
-      }
-    }
-    const key = Buffer.from(mask).toString('latin1');
-    let id = maskIds.get(key);
-    if (id === undefined) {
-      id = masks.length;
-      maskIds.set(key, id);
-      masks.push(mask);
-    }
-    stats.netLeaves++;
-    settle(e - s, depth);
-    nodes.push({ kind: 'net', row: id, reuse: false, below: 0, above: 0, threshold: 0n });
-    return nodes.length - 1;
-  }
-
-  function grow(s: number, e: number, depth: number, decided: number): Ref {
-    const size = e - s;
-    const c0 = truth[idx[s]];
-    let pure = true;
-    for (let i = s + 1; i < e && pure; i++) pure = truth[idx[i]] === c0;
-    if (constantLeaves && pure) {
-      stats.classLeaves++;
-      settle(size, depth);
-      return -1 - c0;
-    }
-    let total = 0;
-    let counted = false;
-    if (constantLeaves) {
-      counted = true;
-      for (let i = s; i < e; i++) {
-        const k = counts[truth[idx[i]]]++;
-        total += g[k + 1] - g[k];
-      }
-    }
-    try {
-      let L = decided;
-      let cand: Candidate[] = [];
-      for (; L < signLayers.length; L++) {
-        cand = candidates(L, s, e, total);
-        if (cand.length > 0) break;
-      }
-      if (L === signLayers.length) return netLeaf(s, e, depth);
-      if (depth >= limit) {
-        stats.depthLimited++;
-        return netLeaf(s, e, depth);
-      }
-      const pick = choose(L, cand, s);
-      if (!pick) return netLeaf(s, e, depth);
-      const sl = signLayers[L];
-      // Stable partition: "below" (z < 0) first, then "above".
-      let lo = s;
-      let hi = 0;
-      for (let i = s; i < e; i++) {
-        const p = idx[i];
-        if (sign(sl, pick.neuron, p)) scratch[hi++] = p;
-        else idx[lo++] = p;
-      }
-      idx.set(scratch.subarray(0, hi), lo);
-      const at = lo;
-      if (counted) for (let i = s; i < e; i++) counts[truth[idx[i]]] = 0;
-      counted = false;
-      stats.branches++;
-      if (pick.reuse) stats.reusedBranches++;
-      const me = nodes.length;
-      nodes.push({ kind: 'branch', row: pick.rowId, reuse: pick.reuse, below: 0, above: 0, threshold: pick.test.theta });
-      onPath[pick.rowId]++;
-      nodes[me].below = grow(s, at, depth + 1, L);
-      nodes[me].above = grow(at, e, depth + 1, L);
-      onPath[pick.rowId]--;
-      return me;
-    } finally {
-      if (counted) for (let i = s; i < e; i++) counts[truth[idx[i]]] = 0;
-    }
-  }
-
-  const root = grow(0, n, 0, 0);
+/** When every input has one class and it is not class 0, growth ends in that class leaf at
+ *  the root, but a graph of no nodes answers class 0: this step gives the class a node. A
+ *  workaround for the format, kept as one step so that a root class can replace it. */
+function answerOneClass(growth: Growth, root: Ref, limit: number, d: number, n: number): void {
+  const built = growth.graph;
   if (root < 0 && -1 - root !== 0 && limit === 0) {
     // One class, not class 0, and no test allowed: the base network answers it.
-    stats.classLeaves = 0;
-    settled = 0;
-    netLeaf(0, n, 0);
+    built.classLeaves = 0;
+    built.settled = 0;
+    growth.netLeaf(0, n, 0);
   } else if (root < 0 && -1 - root !== 0) {
     // One class, not class 0: a graph of no nodes answers class 0 (ref 0 = m + 0), so one
     // branch on x_0 (row e_0: no mul, no add) leads to the class either way: 1 cmp.
     const e0 = new Int32Array(d);
     e0[0] = 1;
-    rowList.push(e0);
-    nodes.push({ kind: 'branch', row: 0, reuse: false, below: root, above: root, threshold: 0n });
-    stats.branches = 1;
-    stats.maxDepth = 1;
+    built.rows.list.push(e0);
+    built.nodes.push({ kind: 'branch', row: 0, reuse: false, below: root, above: root, threshold: 0n });
+    built.branches = 1;
+    built.maxDepth = 1;
   }
-  const m = nodes.length;
-  const ref = (r: Ref) => (r < 0 ? m - 1 - r : r);
-  for (const node of nodes) {
-    if (node.kind !== 'branch') continue;
-    node.below = ref(node.below);
-    node.above = ref(node.above);
-  }
-  const rows = new Int32Array(rowList.length * d);
-  rowList.forEach((r, i) => rows.set(r, i * d));
+}
 
-  const graph: GraphNetwork = {
+/** The graph as the blob writer takes it: class leaves as refs m + c, rows packed. */
+function layOut(net: DenseNetwork, built: GraphBuilder, n: number): GraphNetwork {
+  built.resolveRefs();
+  const d = net.dim;
+  const rows = new Int32Array(built.rows.list.length * d);
+  built.rows.list.forEach((r, i) => rows.set(r, i * d));
+  return {
     kind: 'graph',
     dim: d,
     classes: net.classes,
     quant: net.quant,
     domain: net.domain,
     rows,
-    rowCount: rowList.length,
-    nodes,
-    ...(stats.netLeaves > 0 ? { base: { layers: net.layers, output: net.output } } : {}),
-    masks,
+    rowCount: built.rows.list.length,
+    nodes: built.nodes,
+    ...(built.netLeaves > 0 ? { base: { layers: net.layers, output: net.output } } : {}),
+    masks: built.masks.list,
     construction: 'synth',
-    maxDepth: stats.maxDepth,
+    maxDepth: built.maxDepth,
     pairs: n,
   };
+}
+
+function statsOf(growth: Growth, signLayers: SignLayer[], n: number, started: number): SynthStats {
+  const { graph: built, resolver } = growth;
   return {
-    graph,
-    truth,
-    stats: {
-      nodes: m, branches: stats.branches, reusedBranches: stats.reusedBranches,
-      classLeaves: stats.classLeaves, netLeaves: stats.netLeaves, depthLimited: stats.depthLimited,
-      masks: masks.length, rows: rowList.length, maxDepth: stats.maxDepth,
-      patterns: countPatterns(signLayers, n),
-      skippedWide: stats.skippedWide, skippedBound: stats.skippedBound,
-      seconds: (performance.now() - started) / 1000,
-    },
+    nodes: built.nodes.length, branches: built.branches, reusedBranches: built.reusedBranches,
+    classLeaves: built.classLeaves, netLeaves: built.netLeaves, depthLimited: built.depthLimited,
+    masks: built.masks.list.length, rows: built.rows.list.length, maxDepth: built.maxDepth,
+    patterns: countPatterns(signLayers, n),
+    skippedWide: resolver.skippedWide, skippedBound: resolver.skippedBound,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 
