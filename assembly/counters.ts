@@ -1,4 +1,4 @@
-// Operation counters of SPEC §2, compiled in only for the counting build
+// Operation counters of DESIGN §2, compiled in only for the counting build
 // (asc --use CONDNET_COUNTING=1). In the release build COUNTING is the constant false, every
 // `if (COUNTING)` block folds away, and these globals are dropped as unused.
 

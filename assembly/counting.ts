@@ -1,4 +1,4 @@
-// condnet engine, counting build: the release API plus the counters of SPEC §2 for the last
+// condnet engine, counting build: the release API plus the counters of DESIGN §2 for the last
 // evaluated input. Built from the same source with --use CONDNET_COUNTING=1.
 
 export * from "./index";

@@ -22,7 +22,7 @@ import {
 // @ts-ignore: decorator
 @inline const SMALL: bool = isDefined(CONDNET_SMALL);
 
-/** A blob read, recorded by the counting build. `network`: counted in `loads` (SPEC §2). */
+/** A blob read, recorded by the counting build. `network`: counted in `loads` (DESIGN §2). */
 // @ts-ignore: decorator
 @inline function read<T>(addr: usize, network: bool): T {
   if (COUNTING) touch(addr, sizeof<T>(), network);
@@ -134,7 +134,7 @@ function evaluateSearch(input: usize): i32 {
 // From the root, one coordinate test per node: x_f ≥ θ takes the "above" ref, else "below",
 // until a ref past the m nodes names a leaf. Validation proved the refs run forward in
 // preorder within maxDepth, so the loop needs no guard. Only coordinates the path reads are
-// checked against the domain (SPEC §4); x_f and θ are i32, so each test is one word.
+// checked against the domain (DESIGN §4); x_f and θ are i32, so each test is one word.
 // The host's engine runs 8-byte nodes in their own loop and 16-byte ones in walkFields
 // with a constant width; the SMALL build runs both in walkFields with the stored width.
 function evaluateTree(input: usize): i32 {
@@ -215,7 +215,7 @@ function evaluateDense(input: usize): i32 {
 }
 
 // Layer by layer between two i64 buffers in the caller's scratch, from the input loadInputs
-// left in the first: every input executes every neuron (SPEC §2), unless a graph's net leaf
+// left in the first: every input executes every neuron (DESIGN §2), unless a graph's net leaf
 // passes a `mask` (0: none) that skips neurons known inactive and the ReLUs of those known
 // active. Arithmetic is i64 with two's-complement wrap-around, as on the device; the builder
 // proves its networks never wrap over their domain. Weights of 0 are read but cost nothing;

@@ -63,7 +63,7 @@ export const MAX_FRAC_BITS = 31;
  *  represents every key exactly as a JavaScript number. */
 export const MAX_KEY_MAGNITUDE = 9007199254740991;
 
-/** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (SPEC §2). */
+/** i64 accumulators, keys and separators span ⌈64/32⌉ = 2 words in `wordOps` (DESIGN §2). */
 export const I64_WORDS = 2;
 
 /** What the root of a blob is. One name per kind, everywhere: the host's network kinds are
@@ -234,7 +234,7 @@ export enum DenseOutput {
 }
 
 /** What the counting build's `counter(which)` export returns, for the last evaluated input
- *  (SPEC §2). Here so that the engine (assembly/counting.ts) and the host (host/engine/engine.ts)
+ *  (DESIGN §2). Here so that the engine (assembly/counting.ts) and the host (host/engine/engine.ts)
  *  read one list. Not part of the blob. */
 export enum Counter {
   Mul = 0,

@@ -1,4 +1,4 @@
-// Multi-limb signed integers for limb programs (SPEC §3.4): little-endian u32 limbs, two's
+// Multi-limb signed integers for limb programs (DESIGN §3.4): little-endian u32 limbs, two's
 // complement, every result taken modulo 2^(32·W) for its W destination limbs. One routine,
 // a signed multiply-accumulate, serves products, plain adds (a weight of 1) and biases.
 

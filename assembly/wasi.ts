@@ -7,7 +7,7 @@
 // '#' starts a comment; blank lines skipped) and prints the label text of each row's class,
 // one per line. Built twice from this file: build/condnet-wasi.wasm (release) and, with
 // --use CONDNET_COUNTING=1, build/condnet-wasi-counting.wasm, which prints
-// `label<TAB>mul add cmp wordOps loads` (SPEC §2) per row.
+// `label<TAB>mul add cmp wordOps loads` (DESIGN §2) per row.
 //
 // Exit codes: 0 ok; 1 a row refused (not integers, not d of them: 36 InputLength, or the
 // engine's −ErrorCode), stopping there, with file and line named; 2 the blob refused (ErrorCode number and name); 3 I/O or usage.

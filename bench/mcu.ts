@@ -96,7 +96,7 @@ streamed from a host file through semihosting. The MLP of the synthesis issue, p
 version, \`condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]'\`, run on all
 10,000 digits (the graph is exact on the first 8,000; on the rest it answers its own class).
 
-| model | dataset | inputs run | ops per input, mean (SPEC §2) | instructions, mean (-Os) | min / max (-Os) | instructions, mean (-O2) | min / max (-O2) | instructions per op (-Os) | model bytes (flash; copied to RAM) | flash, -Os | RAM, -Os | stack used, -Os |
+| model | dataset | inputs run | ops per input, mean (DESIGN §2) | instructions, mean (-Os) | min / max (-Os) | instructions, mean (-O2) | min / max (-O2) | instructions per op (-Os) | model bytes (flash; copied to RAM) | flash, -Os | RAM, -Os | stack used, -Os |
 |---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 ${rows.join('\n')}
 

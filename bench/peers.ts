@@ -89,7 +89,7 @@ interface Row {
   ns?: number;
 }
 
-/** SPEC §2 counts of every digit in the counting engine, and the blob's energy (integer). */
+/** DESIGN §2 counts of every digit in the counting engine, and the blob's energy (integer). */
 function engineCounts(blob: Uint8Array, xq: Int32Array) {
   counting.loadOrThrow(blob);
   const c = countInputs(counting, xq, d, all);
@@ -288,9 +288,9 @@ ${REPEATS} samples (each sample at least ${MIN_SAMPLE_MS} ms of whole batches).
 
 ${table}
 
-- **ops / input**: SPEC §2's mul + add + cmp, mean over the 10,000 digits, from the counting engine. The ONNX Runtime
+- **ops / input**: DESIGN §2's mul + add + cmp, mean over the 10,000 digits, from the counting engine. The ONNX Runtime
   row carries the packed network's counts (mul ${num(denseOps.mul)}, add ${num(denseOps.add)}, cmp ${num(denseOps.cmp)}: weights that quantize to 0 or ±1 cost no mul,
-  as SPEC §2 counts them); a dense float Gemm performs every multiply, ${int(gemmOps)} ops, so this undercounts it slightly.
+  as DESIGN §2 counts them); a dense float Gemm performs every multiply, ${int(gemmOps)} ops, so this undercounts it slightly.
   The floor runs \`search\`'s algorithm and carries its counts.
 - **energy / input**: host/measure/energy.ts with \`${energyModel.name}\` (Horowitz, ISSCC 2014, 45 nm; docs/ENERGY.md),
   mean over the digits of each digit's estimate. condnet rows and the floor: the integer figure (\`.integer.total\`, operations
@@ -314,7 +314,7 @@ Targets:
 
 ${timeTarget >= 100 ? '' : `The time target is missed. A \`tree\` inference is ${fix(tree.ops.cmp)} single-pixel comparisons on average; at ${fix(tree.ns!)} ns
 that is ${fix(tree.ns! / tree.ops.cmp)} ns per visited node: a chain of dependent loads (each test picks the next node's address) and
-data-dependent branches, plus, in the engine, the check of each coordinate it reads against the declared range (SPEC §4; folded into
+data-dependent branches, plus, in the engine, the check of each coordinate it reads against the declared range (DESIGN §4; folded into
 one running value judged after the walk, a subtraction and a max per node for MNIST's one shared range). Arithmetic is not the limit. The same tree walked in plain TypeScript (bench/floor.ts, no domain
 check) takes ${fix(treeFloor!.ns!)} ns in this run, ${fix(mlpRow.ns! / treeFloor!.ns!, 1)}× less than the MLP; how the engine's extra ${fix(tree.ns! - treeFloor!.ns!)} ns split
 between the domain check and the WebAssembly code is not measured here. ONNX Runtime runs the MLP's ${int(gemm)} multiply-adds per input as one SIMD matrix

@@ -87,7 +87,7 @@ The MLP 784-64-32-10 of \`test/fixtures/mnist-mlp\` (trained with tfjs on the fi
 '${TRAIN}' --holdout '${HOLDOUT}' --leaves L --max-depth N\`, checked in the engine
 (release and counting builds): "exact" counts the 8,000 digits on which the graph answers the
 network's class; fidelity is the share of the 2,000 held-out digits on which it does. Ops are
-SPEC §2's, mean and max over the 8,000 (held-out mean beside). A leaf at the depth limit that
+DESIGN §2's, mean and max over the 8,000 (held-out mean beside). A leaf at the depth limit that
 still holds several classes (constant) or activation patterns (affine) runs the network under
 a mask, so every row is exact. Slowest synthesis: ${mlp.slowest.toFixed(2)} s (target ≤ 60 s).
 

@@ -3,7 +3,7 @@
 
 import type { Quantization, Domain } from './data/quantize.js';
 
-/** SPEC §3.1: t = w·x, then a binary search over n − 1 separators in Eytzinger order. */
+/** DESIGN §3.1: t = w·x, then a binary search over n − 1 separators in Eytzinger order. */
 export interface SearchNetwork {
   kind: 'search';
   dim: number;
@@ -28,7 +28,7 @@ export interface SearchNetwork {
   pairs: number;
 }
 
-/** SPEC §3.2: branch nodes `x_f ≥ θ` in preorder from node 0. A ref r < m (m = node count)
+/** DESIGN §3.2: branch nodes `x_f ≥ θ` in preorder from node 0. A ref r < m (m = node count)
  *  names node r; r ≥ m is a leaf of class r − m. */
 export interface TreeNetwork {
   kind: 'tree';
@@ -51,7 +51,7 @@ export interface TreeNetwork {
   rootClass?: number;
 }
 
-/** One dense layer (SPEC §2): z = W·h + b, then ReLU if `relu`. */
+/** One dense layer (DESIGN §2): z = W·h + b, then ReLU if `relu`. */
 export interface DenseLayer {
   inputs: number;
   outputs: number;
@@ -64,7 +64,7 @@ export interface DenseLayer {
   biases: BigInt64Array;
 }
 
-/** SPEC §2's unconditional network: every input executes every neuron; the last layer's
+/** DESIGN §2's unconditional network: every input executes every neuron; the last layer's
  *  values give the class by argmax, or are the class index itself (`scalar`). */
 export interface DenseNetwork {
   kind: 'dense';
@@ -89,7 +89,7 @@ export interface Instruction {
   terms: { source: number; sourceLimbs: number; weight: bigint }[];
 }
 
-/** SPEC §3.4's straight-line multi-limb neuron program: the d inputs (one limb each) are the
+/** DESIGN §3.4's straight-line multi-limb neuron program: the d inputs (one limb each) are the
  *  first registers, each instruction writes the next, the last is the class. */
 export interface ProgramNetwork {
   kind: 'program';
@@ -103,7 +103,7 @@ export interface ProgramNetwork {
   pairs: number;
 }
 
-/** A node of a conditional graph (SPEC §2, §3.5). */
+/** A node of a conditional graph (DESIGN §2, §3.5). */
 export interface GraphNode {
   /** `branch`: row · x ≥ threshold takes `above`, else `below`.
    *  `net`: a leaf that runs `base` under mask `row`. */
@@ -119,7 +119,7 @@ export interface GraphNode {
   threshold: bigint;
 }
 
-/** SPEC §3.5's conditional network: branch nodes on affine scores of the input, leaves that
+/** DESIGN §3.5's conditional network: branch nodes on affine scores of the input, leaves that
  *  are classes or the base network run under a mask. Nodes in preorder from node 0; a ref
  *  r < m names node r, r ≥ m is a class leaf r − m (as in TreeNetwork). */
 export interface GraphNetwork {

@@ -1,4 +1,4 @@
-// The data front end (SPEC §8, §4): header rule, labels as classes, merged duplicates,
+// The data front end (DESIGN §8, §4): header rule, labels as classes, merged duplicates,
 // quantization, the generators, and every bad-data error naming file, line and column.
 
 import { test } from 'node:test';

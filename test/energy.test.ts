@@ -1,4 +1,4 @@
-// Energy estimates (SPEC §7, docs/ENERGY.md): the built-in 45 nm table, the rules, and
+// Energy estimates (DESIGN §7, docs/ENERGY.md): the built-in 45 nm table, the rules, and
 // `measure --energy` figures recomputed by hand from one input's counts and the table's
 // numbers written out here — a change to the table or to the rules fails this file.
 

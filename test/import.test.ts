@@ -1,4 +1,4 @@
-// Importing trained networks (SPEC §3.5, §4): condnet JSON and the tfjs layers format read the
+// Importing trained networks (DESIGN §3.5, §4): condnet JSON and the tfjs layers format read the
 // same weights into the same network; unsupported layers are refused by name; exact
 // quantization gives a dense blob whose engine outputs are the integer network's, with every
 // accumulator bounded (a precision past i64 is refused with its bound).

@@ -1,4 +1,4 @@
-// SPEC §3.3 in the engine: `interp` memorizes through a dense network whose cost is the same
+// DESIGN §3.3 in the engine: `interp` memorizes through a dense network whose cost is the same
 // for every input and equals its documented closed form (interpCounts), with host/engine
 // parity of outputs and counts.
 
@@ -34,7 +34,7 @@ for (const spec of ['synthetic:n=1024,d=16,labels=distinct', 'mnist:1000', 'synt
   });
 }
 
-test('interp: distinct labels cost 2d + 8(n − 1) give or take the ±1 weights (SPEC §3.3)', () => {
+test('interp: distinct labels cost 2d + 8(n − 1) give or take the ±1 weights (DESIGN §3.3)', () => {
   const n = 1024;
   const d = 16;
   const b = buildFrom(`synthetic:n=${n},d=${d},labels=distinct`, { construction: 'interp' });

@@ -1,4 +1,4 @@
-// SPEC §3.1 as measured in the engine: worst-case cmp is exactly ⌈log₂ n⌉, the projection
+// DESIGN §3.1 as measured in the engine: worst-case cmp is exactly ⌈log₂ n⌉, the projection
 // costs one mul per weight other than ±1 and d − 1 adds, and every pair is reproduced.
 
 import { test } from 'node:test';
@@ -25,7 +25,7 @@ function counted(spec: string) {
   return { ...b, maxCmp };
 }
 
-test('worst-case cmp is exactly ⌈log₂ n⌉ and the projection follows SPEC §2', () => {
+test('worst-case cmp is exactly ⌈log₂ n⌉ and the projection follows DESIGN §2', () => {
   for (const n of [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 31, 33, 100, 1000, 1025, 4096]) {
     for (const labels of ['distinct', '3']) {
       const { maxCmp } = counted(`synthetic:n=${n},d=${1 + (n % 7)},labels=${labels},seed=${n}`);

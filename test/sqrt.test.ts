@@ -1,4 +1,4 @@
-// SPEC §3.4 in the engine: `sqrt` memorizes through a straight-line multi-limb program whose
+// DESIGN §3.4 in the engine: `sqrt` memorizes through a straight-line multi-limb program whose
 // measured count equals its documented closed form (sqrtCounts) on every input, at every n
 // tested, with host/engine parity of outputs and counts.
 

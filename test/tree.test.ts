@@ -1,4 +1,4 @@
-// SPEC §3.2 as measured in the engine: `tree` memorizes every set it is given, with one i32
+// DESIGN §3.2 as measured in the engine: `tree` memorizes every set it is given, with one i32
 // comparison per level and no arithmetic. (Its MNIST-10k targets are asserted through the
 // demo, test/demo.test.ts.)
 

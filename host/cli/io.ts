@@ -11,12 +11,12 @@ export interface DatasetFlags {
   header?: boolean;
 }
 
-/** Load a dataset spec; the header rule's decision goes to stderr, as SPEC §8 asks. */
+/** Load a dataset spec; the header rule's decision goes to stderr, as DESIGN §8 asks. */
 export function openDataset(spec: string, flags: DatasetFlags): Dataset {
   return loadDataset(spec, { header: flags.header, notice: (m) => process.stderr.write(`condnet: ${m}\n`) });
 }
 
-/** The header rule's two flags (SPEC §8), the same on every command that reads rows. */
+/** The header rule's two flags (DESIGN §8), the same on every command that reads rows. */
 export function withHeaderOptions(cmd: Command): Command {
   return cmd
     .option('--header', 'the first CSV row is a header')

@@ -1,5 +1,5 @@
-// condnet measure <model.cnb> <dataset> [--json] [--energy [name|file]]: SPEC §2's counts per
-// input, bytes, time, and (SPEC §7) pJ per input under an energy model file (docs/ENERGY.md).
+// condnet measure <model.cnb> <dataset> [--json] [--energy [name|file]]: DESIGN §2's counts per
+// input, bytes, time, and (DESIGN §7) pJ per input under an energy model file (docs/ENERGY.md).
 
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
@@ -25,7 +25,7 @@ export function measureText(r: MeasureReport): string {
       ['class', 'inputs', 'ops mean', 'ops max', 'cmp max']), '');
   }
   if (r.lineAlternatingBound !== undefined) {
-    lines.push(`line-alternating bound (SPEC §2, proven for this dataset): worst case needs ≥ ${r.lineAlternatingBound} cmp; measured max ${r.ops.cmp.max}`);
+    lines.push(`line-alternating bound (DESIGN §2, proven for this dataset): worst case needs ≥ ${r.lineAlternatingBound} cmp; measured max ${r.ops.cmp.max}`);
   }
   lines.push(
     `blob ${r.blobBytes.toLocaleString('en-US')} bytes, release engine ${r.engineBytes.toLocaleString('en-US')} bytes`,

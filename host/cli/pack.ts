@@ -1,5 +1,5 @@
 // condnet pack <network> [--dataset D] [--weight-bits B] -o dense.cnb: a trained float network
-// (condnet JSON, tfjs model.json or ONNX) quantized exactly (SPEC §4) into a dense blob that can be
+// (condnet JSON, tfjs model.json or ONNX) quantized exactly (DESIGN §4) into a dense blob that can be
 // verified and measured like every other model.
 
 import type { Command } from 'commander';

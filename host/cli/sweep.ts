@@ -1,5 +1,5 @@
 // condnet sweep [--constructions a,b,…] [--n-max N] [--json] [--plot file.svg]: ops per input
-// against n for each construction on synthetic sets, with slopes and ratios (SPEC §2, §3).
+// against n for each construction on synthetic sets, with slopes and ratios (DESIGN §2, §3).
 
 import type { Command } from 'commander';
 import { CONSTRUCTIONS, type Construction } from '../construct/index.js';

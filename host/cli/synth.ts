@@ -1,6 +1,6 @@
 // condnet synth <network> <dataset> -o model.cnb [--leaves constant|affine] [--max-depth N]
 //   [--holdout D] [--weight-bits B] [--beta β] [--json]: a conditional graph synthesized from an
-// unconditional network (SPEC §3.5), checked in the engine against the network it came from.
+// unconditional network (DESIGN §3.5), checked in the engine against the network it came from.
 
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -32,7 +32,7 @@ interface SynthFlags {
 export function registerSynth(program: Command): void {
   withHeaderOptions(program
     .command('synth')
-    .description('synthesize a conditional network from an unconditional one (SPEC §3.5), exact on the dataset, and compare them in the engine')
+    .description('synthesize a conditional network from an unconditional one (DESIGN §3.5), exact on the dataset, and compare them in the engine')
     .argument('<network>', 'a dense blob (.cnb: `pack`, `build -c interp`), or a network file (condnet JSON, tfjs model.json, ONNX) quantized as `pack` does')
     .argument('<dataset>', 'the inputs the graph must serve (its truth is the network\'s own class on each)')
     .requiredOption('-o, --output <file>', 'graph blob to write')

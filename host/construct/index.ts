@@ -15,7 +15,7 @@ export interface BuildOptions {
   construction?: Construction;
   /** Seed of every random draw (default 1). */
   seed?: number;
-  /** Fixed fractional bits instead of the scan of SPEC §4. */
+  /** Fixed fractional bits instead of the scan of DESIGN §4. */
   fracBits?: number;
   /** `tree`: weight of the path-length term of the split score. */
   beta?: number;

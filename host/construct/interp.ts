@@ -1,4 +1,4 @@
-// SPEC §3.3, the natural unconditional memorizer: along the integer keys t = w·x of `search`,
+// DESIGN §3.3, the natural unconditional memorizer: along the integer keys t = w·x of `search`,
 // on integers step_a(t) = σ(t − a + 1) − σ(t − a) equals 1[t ≥ a], so
 //   f(t) = y_(1) + Σ_k (y_(k) − y_(k−1)) · step_{t_(k)}(t)
 // reproduces the class of every sorted key. Two dense layers: one shared row (the direction,
@@ -49,7 +49,7 @@ export function buildInterp(
   };
 }
 
-/** The exact operation count of one input (the same for every input), by SPEC §2:
+/** The exact operation count of one input (the same for every input), by DESIGN §2:
  *  the shared row: a mul per |w_j| ≠ 1, d − 1 adds; per hidden neuron: an add for a non-zero
  *  bias and a ReLU cmp; the output: a mul per |Δ| ≠ 1, (2s − 1) adds, an add if y_(1) ≠ 0. */
 export function interpCounts(net: DenseNetwork): { mul: number; add: number; cmp: number } {

@@ -1,4 +1,4 @@
-// SPEC §3.1, the paper's log-time construction: project every quantized input on one random
+// DESIGN §3.1, the paper's log-time construction: project every quantized input on one random
 // integer direction w (keys t = w·x, i64, kept within ±(2^53 − 1) over the declared domain),
 // sort the n distinct keys, and store the n − 1 separators k_(2) … k_(n) in Eytzinger (heap)
 // order with the labels at the implicit leaves. A test `t ≥ k` per level: ⌈log₂ n⌉ at most.

@@ -1,4 +1,4 @@
-// SPEC §3.4, the Õ(√n)-neuron unconditional memorizer (after Vardi, Yehudai & Shamir), exact in
+// DESIGN §3.4, the Õ(√n)-neuron unconditional memorizer (after Vardi, Yehudai & Shamir), exact in
 // integers, as a straight-line limb program (docs/UNCONDITIONAL.md):
 //   1. key K = w·x + 1 − t_min ∈ [1, R] on the data (the direction of `search`);
 //   2. sorted keys cut into G groups of s; U_g packs a group's keys (B bits each), V_g its

@@ -1,4 +1,4 @@
-// SPEC §3.2, the label-aware conditional tree: branch on one coordinate, `x_f ≥ θ` (1 cmp,
+// DESIGN §3.2, the label-aware conditional tree: branch on one coordinate, `x_f ≥ θ` (1 cmp,
 // nothing else), grown top-down until every node holds a single label. The split criterion
 // aims at short expected paths rather than purity, and small nodes pick among their best
 // splits by rollout; docs/TREE.md explains both and the figures that chose them.

@@ -1,4 +1,4 @@
-// CSV datasets (SPEC §8): features, then the label column. The first row is a header when
+// CSV datasets (DESIGN §8): features, then the label column. The first row is a header when
 // `header` says so, or by default when all its feature cells are non-numeric. Columns in
 // messages are 1-based cell numbers; lines are the file's 1-based lines.
 

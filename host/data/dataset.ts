@@ -1,6 +1,6 @@
 // A dataset as every construction sees it: the distinct inputs (raw values), their classes,
 // and where each came from. Sources (csv, jsonl, mnist, synthetic, line-alternating) feed rows
-// to a DatasetBuilder, which merges exact repeats and refuses contradictions (SPEC §2).
+// to a DatasetBuilder, which merges exact repeats and refuses contradictions (DESIGN §2).
 
 import { DataError, DatasetError } from './errors.js';
 import { RowSet } from './rowset.js';
@@ -33,7 +33,7 @@ export interface Dataset {
   scale?: number;
   /** Bounds the data type declares (quantized units), else observed and widened. */
   domain?: DeclaredDomain;
-  /** Set by the line-alternating source (x_i = i, y_i = i mod 2): SPEC §2's lower bound
+  /** Set by the line-alternating source (x_i = i, y_i = i mod 2): DESIGN §2's lower bound
    *  ⌈log₂(n/2)⌉ on worst-case cmp is proven for it. A slice keeps it, being one again
    *  (consecutive x, alternating y). Consumers ask this, never the name. */
   lineAlternating?: true;
@@ -160,7 +160,7 @@ export class DatasetBuilder {
   }
 }
 
-/** The distinct inputs with index a ≤ i < b (SPEC §2's n counts distinct inputs, so a slice
+/** The distinct inputs with index a ≤ i < b (DESIGN §2's n counts distinct inputs, so a slice
  *  counts them too). The class list stays whole, so class indices mean the same in every
  *  slice of one dataset; lines, scale and domain are kept. `rows` becomes b − a and
  *  `duplicates` 0: repeats merged before slicing cannot be told apart by slice. */

@@ -1,4 +1,4 @@
-// JSON-lines datasets (SPEC §8): one {"x": [numbers], "y": label} object per line. A string
+// JSON-lines datasets (DESIGN §8): one {"x": [numbers], "y": label} object per line. A string
 // label is its text; any other JSON value is labelled by its JSON text. Columns point at the
 // character where the problem starts.
 

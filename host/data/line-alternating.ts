@@ -1,4 +1,4 @@
-// `line-alternating:n=…`: d = 1, x_i = i, y_i = i mod 2 — the dataset of SPEC §2's lower
+// `line-alternating:n=…`: d = 1, x_i = i, y_i = i mod 2 — the dataset of DESIGN §2's lower
 // bound: every network needs at least ⌈log₂(n/2)⌉ comparisons on some input of it.
 
 import { checkMemoryBudget, type Dataset } from './dataset.js';

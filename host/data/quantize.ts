@@ -1,4 +1,4 @@
-// Fixed-point quantization (SPEC §4): one global scale per dataset, x_int = round(x · 2^f)
+// Fixed-point quantization (DESIGN §4): one global scale per dataset, x_int = round(x · 2^f)
 // (round half away from zero) with f the first of 0, 1, 2, … at which distinct raw inputs
 // stay distinct, or an integer scale the data type declares. Also the input domain: declared
 // by the data type, or the observed range widened by DOMAIN_MARGIN of its span on each side.

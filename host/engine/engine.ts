@@ -1,5 +1,5 @@
 // Loading the WebAssembly engine and calling it, with the plain WebAssembly API. The release
-// build answers; the counting build also reports SPEC §2's counts for the last input.
+// build answers; the counting build also reports DESIGN §2's counts for the last input.
 // Memory layout (see assembly/index.ts): blob at heapBase (8-aligned), inputs and outputs
 // after it; memory grows on demand. One Engine holds one blob at a time.
 

@@ -19,7 +19,7 @@ export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, 
       const v = quantizeValue(raw, net.quant);
       const lo = net.domain.lo[j];
       const hi = net.domain.hi[j];
-      // A tree checks only the coordinates its path reads (SPEC §4): the engine decides.
+      // A tree checks only the coordinates its path reads (DESIGN §4): the engine decides.
       if (Number.isNaN(v) || (net.kind === 'search' && (v < lo || v > hi))) {
         throw new DataError(name, rows.line[i], j + 1,
           `${raw} (${Number.isNaN(v) ? 'beyond i32' : v} as round(${describeQuantization(net.quant)})) lies outside the model's input domain [${lo}, ${hi}] (error ${ErrorCode.InputOutOfDomain})`);

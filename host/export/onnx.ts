@@ -231,7 +231,7 @@ export function inexactReason(e: DenseExactness, element: OnnxElement): string |
 export function denseNetworkToOnnx(net: DenseNetwork, opts: DenseExportOptions = {}): DenseExport {
   const source = opts.source ?? 'the network';
   if (net.output !== 'argmax') {
-    throw new OnnxExportError(`${source}: its last layer is a single score that is the class index itself (${net.construction ?? 'scalar output'}, SPEC §3.3), ` +
+    throw new OnnxExportError(`${source}: its last layer is a single score that is the class index itself (${net.construction ?? 'scalar output'}, DESIGN §3.3), ` +
       'not class scores to argmax; export-onnx writes argmax models only');
   }
   const element = opts.element ?? 'float32';

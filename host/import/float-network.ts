@@ -1,4 +1,4 @@
-// A trained unconditional ReLU network as its importers read it (SPEC §3.5, §4): float
+// A trained unconditional ReLU network as its importers read it (DESIGN §3.5, §4): float
 // weights, one row per neuron, each layer with or without ReLU, an argmax over the outputs.
 // Quantization turns it into the exact integer network condnet runs (quantize-network.ts).
 

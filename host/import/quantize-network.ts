@@ -1,4 +1,4 @@
-// Exact integer quantization of a float network (SPEC §4): each layer's weights get one
+// Exact integer quantization of a float network (DESIGN §4): each layer's weights get one
 // power-of-two scale 2^p_l (the largest that keeps them within `weightBits` signed bits),
 // inputs are the dataset's integers (x_int = x·S_0), and nothing is rounded between layers:
 // layer l computes exactly S_l·z_l up to the rounding of its own weights and bias, with

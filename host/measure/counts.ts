@@ -1,4 +1,4 @@
-// SPEC §2's counts, declared once: one input's record (and the text the WASI module and the
+// DESIGN §2's counts, declared once: one input's record (and the text the WASI module and the
 // MCU firmware print for it), the per-input columns the counting engine fills
 // (host/measure/measure.ts countInputs, countDataset), and the summaries that measure, report,
 // sweep and the energy estimate all print, so that they cannot drift apart. Nothing here runs

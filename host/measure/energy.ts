@@ -1,5 +1,5 @@
-// Energy estimates (SPEC §7): versioned model files under energy/ (every figure with its
-// source, derived figures marked) and the rules that turn one input's SPEC §2 counts into pJ.
+// Energy estimates (DESIGN §7): versioned model files under energy/ (every figure with its
+// source, derived figures marked) and the rules that turn one input's DESIGN §2 counts into pJ.
 // The rules, stated so that any figure can be recomputed by hand (docs/ENERGY.md):
 //   integer arithmetic = (wordOps / ops) · (mul·E[rules.integer.mul] + add·E[rules.integer.add] + cmp·E[rules.integer.cmp])
 //                        with ops = mul + add + cmp (0 when ops = 0): every operation costs its

@@ -1,4 +1,4 @@
-// Measurement (SPEC §7): SPEC §2's counts for every distinct input of a dataset, from the
+// Measurement (DESIGN §7): DESIGN §2's counts for every distinct input of a dataset, from the
 // engine's counting build, overall and by class; bytes of blob and engine; and the release
 // engine's time per inference (batches of BATCH inputs, median of repeats).
 
@@ -41,7 +41,7 @@ export interface MeasureOptions {
   energy?: EnergyModel;
 }
 
-/** Per-input outputs and SPEC §2 counts of the listed inputs (row indices into xq), through
+/** Per-input outputs and DESIGN §2 counts of the listed inputs (row indices into xq), through
  *  a counting engine that has the model loaded. */
 export function countInputs(engine: Engine, xq: Int32Array, dim: number, points: ArrayLike<number>): CountColumns {
   const k = points.length;

@@ -14,7 +14,7 @@ export interface PlotSeries {
 
 const LOG2 = 'log₂ n';
 const SQRT = '√n';
-/** SPEC §2's name for ⌈log₂(n/2)⌉: proven for the line-alternating dataset only. */
+/** DESIGN §2's name for ⌈log₂(n/2)⌉: proven for the line-alternating dataset only. */
 export const LOWER_BOUND = 'line-alternating bound ⌈log₂(n/2)⌉';
 // Reference curves are sampled, not drawn per data point, so they stay smooth between sparse n.
 const REFERENCE_SAMPLES = 48;
@@ -23,7 +23,7 @@ const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
 /** An SVG (a complete standalone document string) of ops per input against n, both axes
  *  logarithmic (base 2 ticks on n are nice), one line+points per series, plus two dashed
  *  reference curves labelled "log₂ n" and "√n" evaluated at the same n range; with `lowerBound`,
- *  also SPEC §2's line-alternating bound ⌈log₂(n/2)⌉ as a staircase (LOWER_BOUND). */
+ *  also DESIGN §2's line-alternating bound ⌈log₂(n/2)⌉ as a staircase (LOWER_BOUND). */
 export async function opsVersusNSvg(
   series: PlotSeries[],
   opts: { title?: string; yLabel?: string; lowerBound?: boolean } = {},

@@ -27,7 +27,7 @@ export function sweepText(r: SweepReport): string {
     const ns = la[0][1].lineAlternating.map((x) => x.n);
     out.push(table(ns.map((n, i) => [`2^${Math.log2(n)}`, String(la[0][1].lineAlternating[i].bound), ...la.map(([, e]) => String(e.lineAlternating[i]?.cmpMax ?? '-'))]),
       ['line-alternating n', 'bound ⌈log₂(n/2)⌉', ...la.map(([name]) => `${name} cmp max`)]));
-    out.push('The line-alternating bound (SPEC §2) is proven for that dataset only: every network needs at least that many cmp on some input.', '');
+    out.push('The line-alternating bound (DESIGN §2) is proven for that dataset only: every network needs at least that many cmp on some input.', '');
   }
   out.push(`Verified: every point up to n = 2^${Math.log2(VERIFY_ALL_UP_TO)}, a seeded sample of ${SAMPLE_SIZE.toLocaleString('en-US')} beyond.`);
   return out.join('\n') + '\n';

@@ -1,4 +1,4 @@
-// The measured comparison of the paper's headline (SPEC §2, §3): for each construction,
+// The measured comparison of the paper's headline (DESIGN §2, §3): for each construction,
 // synthetic sets n = 2^6, 2^7, … (d = 16, distinct labels), built, verified in the engine and
 // counted by the counting engine; the least-squares slope of log ops against log n shows
 // O(log n) (slope near 0) against O(√n) (about 0.5) and O(n) (about 1).

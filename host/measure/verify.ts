@@ -47,7 +47,7 @@ export function classTexts(blob: Uint8Array, ds: Dataset, engine = new Engine('r
 }
 
 /** Verification against another model instead of the labels: the dataset's inputs through
- *  both blobs in the engine, compared by class text (SPEC §3.5: the network's outputs are the
+ *  both blobs in the engine, compared by class text (DESIGN §3.5: the network's outputs are the
  *  truth a synthesized model must reproduce). */
 export function verifyAgainst(blob: Uint8Array, reference: Uint8Array, ds: Dataset): VerifyReport {
   const want = classTexts(reference, ds);

@@ -1,4 +1,4 @@
-// What a report shows about one model on one dataset: SPEC §2's counts for every input from the
+// What a report shows about one model on one dataset: DESIGN §2's counts for every input from the
 // counting engine (once: per input for the histogram, by class for the bars, overall for the
 // summary), the energy of each input under an energy model, and the blob's sections.
 

@@ -67,7 +67,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
     + `the engine gives the dataset's class on <strong>${int(d.correct)} / ${int(d.n)}</strong></p>`);
 
   parts.push('<section id="summary">', '<h2>Operations per input</h2>',
-    '<p>SPEC §2\'s counts from the engine\'s counting build, for every input: <code>mul</code>, <code>add</code>, '
+    '<p>DESIGN §2\'s counts from the engine\'s counting build, for every input: <code>mul</code>, <code>add</code>, '
     + '<code>cmp</code>; <code>wordOps</code> weighs each by its width in 32-bit words; <code>loads</code> are bytes of the blob read.</p>',
     table(['per input', 'min', 'mean', 'max'], [
       s('mul', d.ops.mul), s('add', d.ops.add), s('cmp', d.ops.cmp), s('ops (total)', d.ops.total),
@@ -143,7 +143,7 @@ async function sweepSection(file: string, r: SweepReport): Promise<string> {
   const out = ['<section>', '<h2>Operations against n (sweep)</h2>',
     figure('sweep', svg,
       `Worst-case operations per input against n, both axes logarithmic, from <code>${esc(file)}</code>, with the reference shapes log₂ n and √n, `
-      + `and the ${esc(LOWER_BOUND)}: on n points on a line with alternating labels, every network built from SPEC §2's operations `
+      + `and the ${esc(LOWER_BOUND)}: on n points on a line with alternating labels, every network built from DESIGN §2's operations `
       + 'needs at least that many cmp on some input. It is proven for that dataset only.'),
     table(['construction', 'n', 'ops max at the largest n', 'slope of log ops (max)', 'slope (mean)'], entries.map(([name, e]) => {
       const ns = e.rows.map((x) => x.n);

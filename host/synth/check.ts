@@ -1,5 +1,5 @@
 // The synthesized graph checked where it will run: both blobs in the engine (release for the
-// classes, counting for SPEC §2's counts). On the synthesis inputs the graph must answer the
+// classes, counting for DESIGN §2's counts). On the synthesis inputs the graph must answer the
 // dense network's class on every one; on held-out inputs their agreement is the fidelity.
 
 import type { Dataset } from '../data/dataset.js';

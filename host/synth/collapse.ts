@@ -1,5 +1,5 @@
 // A deeper neuron's pre-activation as an affine map of the input, on a set of inputs where
-// every earlier ReLU is decided (SPEC §3.5): with D_k the 0/1 diagonal of layer k's decided
+// every earlier ReLU is decided (DESIGN §3.5): with D_k the 0/1 diagonal of layer k's decided
 // signs, M_0 = I, M_k = D_k·W_k·M_(k−1), c_k = D_k·(W_k·c_(k−1) + b_k), neuron i of layer L
 // computes W_L[i]·M_(L−1)·x + W_L[i]·c_(L−1) + b_L[i]. Only the chosen neuron's row is needed,
 // so it is pulled back from the left, one vector–matrix product per layer:

@@ -1,4 +1,4 @@
-// The exact forward pass synthesis needs (SPEC §3.5): the network's own class on every input
+// The exact forward pass synthesis needs (DESIGN §3.5): the network's own class on every input
 // (the truth a synthesized graph must reproduce) and the sign of every hidden ReLU neuron on
 // every input. Exactness is mandatory, so each layer's accumulators are bounded over the
 // declared input domain first (interval arithmetic, as the import does): a layer whose bound

@@ -1,4 +1,4 @@
-// The test a candidate neuron would place (SPEC §3.5, docs/SYNTH.md steps 4–5): its row over
+// The test a candidate neuron would place (DESIGN §3.5, docs/SYNTH.md steps 4–5): its row over
 // the input and its threshold θ = −bias, or the reason it cannot be placed. A first-layer
 // neuron tests its own row. A deeper neuron tests its row collapsed through the earlier
 // layers, whose signs are decided on the set (host/synth/collapse.ts), so the test depends on

@@ -1,4 +1,4 @@
-// SPEC §3.5: a conditional graph from an unconditional integer ReLU network and the inputs it
+// DESIGN §3.5: a conditional graph from an unconditional integer ReLU network and the inputs it
 // must serve. The truth is the network's own class on each input. A tree is grown top-down
 // over subsets S of the inputs: a ReLU whose sign is the same on all of S is decided there
 // without a test; otherwise an eligible neuron (every neuron of earlier layers decided, so its
@@ -81,8 +81,7 @@ export function synthesize(net: DenseNetwork, xq: Int32Array, n: number, opts: S
   const fp = forwardPass(net, xq, n);
   const growth = new Growth(net, fp, n, settings, opts.onProgress);
   const root = growth.grow(0, n, 0, 0);
-  answerOneClass(growth, root, settings.limit, net.dim, n);
-  const graph = layOut(net, growth.graph, n);
+  const graph = layOut(net, growth.graph, root, n);
   return { graph, truth: fp.truth, stats: statsOf(growth, fp.signLayers, n, started) };
 }
 
@@ -106,30 +105,10 @@ function checkInputs(net: DenseNetwork, xq: Int32Array, n: number, opts: SynthOp
   return { constantLeaves: opts.leaves === 'constant', limit, beta };
 }
 
-/** When every input has one class and it is not class 0, growth ends in that class leaf at
- *  the root, but a graph of no nodes answers class 0: this step gives the class a node. A
- *  workaround for the format, kept as one step so that a root class can replace it. */
-function answerOneClass(growth: Growth, root: Ref, limit: number, d: number, n: number): void {
-  const built = growth.graph;
-  if (root < 0 && -1 - root !== 0 && limit === 0) {
-    // One class, not class 0, and no test allowed: the base network answers it.
-    built.classLeaves = 0;
-    built.settled = 0;
-    growth.netLeaf(0, n, 0);
-  } else if (root < 0 && -1 - root !== 0) {
-    // One class, not class 0: a graph of no nodes answers class 0 (ref 0 = m + 0), so one
-    // branch on x_0 (row e_0: no mul, no add) leads to the class either way: 1 cmp.
-    const e0 = new Int32Array(d);
-    e0[0] = 1;
-    built.rows.list.push(e0);
-    built.nodes.push({ kind: 'branch', row: 0, reuse: false, below: root, above: root, threshold: 0n });
-    built.branches = 1;
-    built.maxDepth = 1;
-  }
-}
-
-/** The graph as the blob writer takes it: class leaves as refs m + c, rows packed. */
-function layOut(net: DenseNetwork, built: GraphBuilder, n: number): GraphNetwork {
+/** The graph as the blob writer takes it: class leaves as refs m + c, rows packed. When every
+ *  input has one class, growth ends in that class leaf at the root: a graph of no nodes whose
+ *  root class is that class (no test, no ops). */
+function layOut(net: DenseNetwork, built: GraphBuilder, root: Ref, n: number): GraphNetwork {
   built.resolveRefs();
   const d = net.dim;
   const rows = new Int32Array(built.rows.list.length * d);
@@ -148,6 +127,7 @@ function layOut(net: DenseNetwork, built: GraphBuilder, n: number): GraphNetwork
     construction: 'synth',
     maxDepth: built.maxDepth,
     pairs: n,
+    ...(root < -1 ? { rootClass: -1 - root } : {}),
   };
 }
 

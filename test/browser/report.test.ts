@@ -1,6 +1,6 @@
 // System suite (npm run test:browser; needs Debian's chromium, fails loudly without it): a real
 // `condnet report` page, opened from a file:// URL in headless Chromium through playwright-core
-// (SPEC §10), loads with no console error or page error, fetches nothing, and shows every plot:
+// (DESIGN §10), loads with no console error or page error, fetches nothing, and shows every plot:
 // each <svg> laid out at a non-zero size with marks drawn in it, labels shown as text.
 
 import { test, after } from 'node:test';

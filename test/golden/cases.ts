@@ -14,7 +14,7 @@ export interface GoldenCase {
   inputs: number[][];
   /** Expected class index (or −ErrorCode) per input, derived by hand. */
   outputs: number[];
-  /** Expected counts per input, derived by hand from SPEC §2. */
+  /** Expected counts per input, derived by hand from DESIGN §2. */
   counts: OpCounts[];
 }
 
@@ -180,7 +180,7 @@ const tinyMlp: GoldenCase = {
   ],
 };
 
-// interp-steps: SPEC §3.3 by hand. d = 1, w = (1), x = 0, 1, 2, 3 with labels a, b, b, a, so
+// interp-steps: DESIGN §3.3 by hand. d = 1, w = (1), x = 0, 1, 2, 3 with labels a, b, b, a, so
 // keys = x and the label changes at keys 1 (Δ = +1) and 3 (Δ = −1). Hidden ReLUs
 // σ(t − 1 + 1), σ(t − 1), σ(t − 3 + 1), σ(t − 3) (biases 0, −1, −2, −3), output weights
 // 1, −1, −1, 1, bias y_(1) = 0: the value is the class.

@@ -139,7 +139,7 @@ int main(int argc, char **argv) {
     /* evaluate() returns a class index or a negative error code, as an i32
      * (wasm2c's u32). */
 #ifdef CONDNET_COUNTING
-    /* The counting build: the result, then SPEC §2's counts of that input (counter() is an
+    /* The counting build: the result, then DESIGN §2's counts of that input (counter() is an
      * f64, exact below 2^53). */
     int32_t r = (int32_t)Z_condnetZ_evaluate(&inst, (u32)input_at);
     printf("%d", r);

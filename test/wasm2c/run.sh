@@ -63,7 +63,7 @@ if [[ ! -f "$COUNTING_ENGINE" || -n "$(find "$ROOT/assembly" -name '*.ts' -newer
 fi
 
 # --- translate and compile -----------------------------------------------------
-# Both builds: the release engine (results) and the counting one (results and SPEC §2's
+# Both builds: the release engine (results) and the counting one (results and DESIGN §2's
 # counts), each in its own folder since both are named `condnet`.
 rm -rf "$OUT"
 for build in release counting; do
