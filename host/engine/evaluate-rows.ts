@@ -7,20 +7,23 @@ import type { FeatureRows } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { describeQuantization, quantizeValue } from '../data/quantize.js';
 import type { Network } from '../network.js';
+import { KINDS, readsEveryCoordinate } from '../kinds/index.js';
 import { referenceEvaluate } from './reference.js';
 import { Engine } from './engine.js';
 
 export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
   const d = net.dim;
   const xq = new Int32Array(rows.count * d);
+  // A kind that reads every coordinate refuses any outside the domain: named here, before the
+  // engine runs. A tree reads only its path's coordinates (DESIGN §4): the engine decides.
+  const checkAll = readsEveryCoordinate(KINDS[net.kind].nodeKind);
   for (let i = 0; i < rows.count; i++) {
     for (let j = 0; j < d; j++) {
       const raw = rows.x[i * d + j];
       const v = quantizeValue(raw, net.quant);
       const lo = net.domain.lo[j];
       const hi = net.domain.hi[j];
-      // A tree checks only the coordinates its path reads (DESIGN §4): the engine decides.
-      if (Number.isNaN(v) || (net.kind === 'search' && (v < lo || v > hi))) {
+      if (Number.isNaN(v) || (checkAll && (v < lo || v > hi))) {
         throw new DataError(name, rows.line[i], j + 1,
           `${raw} (${Number.isNaN(v) ? 'beyond i32' : v} as round(${describeQuantization(net.quant)})) lies outside the model's input domain [${lo}, ${hi}] (error ${ErrorCode.InputOutOfDomain})`);
       }
