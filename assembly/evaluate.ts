@@ -85,7 +85,7 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   const stride = inputDim << 2;
   for (let i: u32 = 0; i < count; i++) {
     const at = input + <usize>i * stride;
-    const r = narrowShared ? walkNarrowShared(at) : evaluateTrusted(at);
+    const r = narrowShared ? walkNarrow(at, true) : evaluateTrusted(at);
     store<i32>(out + (<usize>i << 2), r);
     if (r < 0 && first == 0) first = r;
   }
@@ -167,15 +167,11 @@ function evaluateTree(input: usize): i32 {
 // outside its domain still steers the walk through validated nodes; then the whole input is
 // refused). With one (lo, hi) pair for every coordinate that is a subtraction and a max.
 function walkNarrowTree(input: usize): i32 {
-  return domainStride == 0 ? walkNarrowShared(input) : walkNarrow(input, false);
+  return walkNarrow(input, domainStride == 0);
 }
 
-/** The walk of a shared-domain tree: one copy, called by the batch loop and walkNarrowTree. */
-function walkNarrowShared(input: usize): i32 {
-  return walkNarrow(input, true);
-}
-
-// `shared` is a constant at each inlined call, so each copy of the loop holds one kind of check.
+// `shared` is a constant in the batch loop's copy (MNIST's case, timed by the benchmarks); one
+// copy for single inputs decides it per node, which costs a predictable branch.
 // @ts-ignore: decorator
 @inline function walkNarrow(input: usize, shared: bool): i32 {
   const nodes = treeNodes;

@@ -81,11 +81,8 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   const classes = load<u32>(ptr + H_CLASS_COUNT);
   const sections = <u32>load<u16>(ptr + H_SECTION_COUNT);
   const maxDepth = load<u32>(ptr + H_MAX_DEPTH);
-  if (d == 0 || d > <u32>MAX_INPUT_DIM) return ErrorCode.OverLimit;
-  if (classes == 0 || classes > <u32>MAX_CLASSES) return ErrorCode.OverLimit;
-  if (sections > <u32>MAX_SECTIONS) return ErrorCode.OverLimit;
-  if (maxDepth > <u32>MAX_DEPTH) return ErrorCode.OverLimit;
-  if (load<u32>(ptr + H_SCRATCH_BYTES) > <u32>MAX_SCRATCH_BYTES) return ErrorCode.OverLimit;
+  if (d == 0 || d > <u32>MAX_INPUT_DIM || classes == 0 || classes > <u32>MAX_CLASSES || sections > <u32>MAX_SECTIONS
+    || maxDepth > <u32>MAX_DEPTH || load<u32>(ptr + H_SCRATCH_BYTES) > <u32>MAX_SCRATCH_BYTES) return ErrorCode.OverLimit;
   // The root class answers for a structure whose root is a leaf (no nodes); other kinds have
   // no such leaf and keep it 0, as every blob written before the field existed does.
   const rootClass = load<u32>(ptr + H_ROOT_CLASS);
