@@ -22,7 +22,7 @@ import { denseNetworkToOnnx, floatNetworkToOnnx } from '../host/export/onnx.js';
 import { writeBlob } from '../host/format/writer.js';
 import { floatClassify } from '../host/import/float-network.js';
 import { loadFloatNetwork } from '../host/import/load.js';
-import { packForDataset } from '../host/import/pack.js';
+import { fitNetwork } from '../host/import/pack.js';
 import { loadEnergyModel, summarizeEnergy, DEFAULT_ENERGY_MODEL } from '../host/measure/energy.js';
 import { BATCH, countInputs } from '../host/measure/measure.js';
 import { median, stats } from '../host/measure/stats.js';
@@ -153,13 +153,13 @@ for (const construction of ['tree', 'search'] as const) {
 
 log('pack the MLP (condnet pack) and export it (condnet export-onnx)');
 const mlp = loadFloatNetwork(MODEL);
-const packed = packForDataset(mlp, ds);
+const packed = fitNetwork(mlp, ds);
 const dense: DenseNetwork = packed.network;
 const denseBlob = writeBlob(dense);
 const denseCounts = engineCounts(denseBlob, packed.xq);
 const { runner: denseRunner, out: denseOut } = engineRunner(denseBlob, packed.xq);
-// The float network as it was trained: pixel / 255 (test/fixtures/mnist-mlp/README.md).
-const xf = Float32Array.from(packed.xq, (p) => p / 255);
+// The float network on the dataset's values, as its framework takes them (float32).
+const xf = Float32Array.from(ds.x);
 const floatClasses = Int32Array.from({ length: n }, (_, i) => floatClassify(mlp, xf, i * d));
 let packedChanged = 0;
 for (let i = 0; i < n; i++) if (denseOut[i] !== floatClasses[i]) packedChanged++;

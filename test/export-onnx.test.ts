@@ -22,7 +22,7 @@ import { writeBlob } from '../host/format/writer.js';
 import { floatClassify, type FloatNetwork } from '../host/import/float-network.js';
 import { loadFloatNetwork } from '../host/import/load.js';
 import { readOnnxModel } from '../host/import/onnx.js';
-import { packForDataset } from '../host/import/pack.js';
+import { fitNetwork } from '../host/import/pack.js';
 import { quantizeNetwork } from '../host/import/quantize-network.js';
 import type { DenseNetwork } from '../host/network.js';
 import { buildFrom } from './helpers.js';
@@ -97,7 +97,7 @@ test('ONNX Runtime Web gives floatClassify\'s class on 300 MNIST digits (pixel /
 test('a packed MLP is refused in float32 (accumulators past 2^24) and exact in float64: the engine\'s classes', async () => {
   const net = loadFloatNetwork(MODEL);
   const ds = loadDataset(DIGITS);
-  const { network, xq } = packForDataset(net, ds);
+  const { network, xq } = fitNetwork(net, ds);
   assert.throws(() => denseNetworkToOnnx(network, { source: 'mlp.cnb' }),
     (e: Error) => e instanceof OnnxExportError && /layer 1: accumulators can reach \d+ .*past 2\^24.*--float64 exports it exactly/.test(e.message));
   const r = denseNetworkToOnnx(network, { element: 'float64' });

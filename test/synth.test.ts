@@ -289,7 +289,7 @@ test('CLI: synth from a float network with a held-out slice, and from an interp 
   assert.equal(run(['build', spec, '-c', 'interp', '-o', interp]).code, 0);
   const h = run(['synth', interp, spec, '-o', join(dir, 'interp-synth.cnb')]);
   assert.equal(h.code, 0, h.err);
-  assert.match(h.out, /exact: the graph answers the network's class on 200 \/ 200 inputs/);
+  assert.match(h.out, /exact: the graph answers the integer network's class on 200 \/ 200 inputs/);
   assert.match(h.out, /ops max +1,593 +15 /);
   const a = run(['synth', interp, spec, '-o', join(dir, 'interp-affine.cnb'), '--leaves', 'affine', '--max-depth', '3', '--json']);
   assert.equal(a.code, 0, a.err);

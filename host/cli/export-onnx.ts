@@ -8,11 +8,13 @@ import type { Command } from 'commander';
 import { MAGIC } from '../../assembly/format.js';
 import { denseNetworkToOnnx, EXACT_INTEGER_LIMIT, floatNetworkToOnnx, type OnnxElement } from '../export/onnx.js';
 import { readBlob } from '../format/reader.js';
+import { classNames } from '../import/float-network.js';
 import { loadFloatNetwork } from '../import/load.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
+import { parseClassNames } from './io.js';
 
-interface ExportFlags { output: string; float64?: boolean; inexact?: boolean; json?: boolean }
+interface ExportFlags { output: string; float64?: boolean; inexact?: boolean; json?: boolean; classNames?: string[] }
 
 function isBlob(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === MAGIC;
@@ -26,6 +28,7 @@ export function registerExportOnnx(program: Command): void {
     .requiredOption('-o, --output <file>', 'ONNX model to write')
     .option('--float64', 'dense blobs: double initializers and tensors (exact up to 2^53 instead of 2^24)')
     .option('--inexact', 'dense blobs: export even when the element type cannot hold every value exactly')
+    .option('--class-names <a,b,…>', "network files: the text of the outputs 0, 1, …, written into the model's metadata (default: the file's names, else 0, 1, …)", parseClassNames)
     .option('--json', 'print a JSON summary')
     .addHelpText('after', '\nThe model takes x [N, d] and gives scores [N, C]; the class of a row is the argmax of its scores,\n' +
       'the lowest index winning ties. Network files keep their inputs (the MNIST MLP: pixel / 255); a dense blob\'s\n' +
@@ -45,6 +48,7 @@ export function registerExportOnnx(program: Command): void {
       let out: Uint8Array;
       if (isBlob(bytes)) {
         const { network } = readBlob(bytes);
+        if (flags.classNames) throw new CliError('--class-names applies to network files; a dense blob keeps the class names it was packed with');
         if (network.kind !== 'dense') {
           throw new CliError(`${file}: a ${network.kind} blob; export-onnx takes an unconditional dense blob (from \`condnet pack\`) or a network file`);
         }
@@ -58,10 +62,11 @@ export function registerExportOnnx(program: Command): void {
         };
       } else {
         if (flags.float64 || flags.inexact) throw new CliError('--float64 and --inexact apply to dense blobs; a network file is exported as float32, its weights as they are');
-        const net = loadFloatNetwork(file);
+        const loaded = loadFloatNetwork(file);
+        const net = { ...loaded, classes: classNames(loaded, flags.classNames) };
         const r = floatNetworkToOnnx(net);
         out = r.bytes;
-        summary = { network: file, source: 'float network', element: 'float32', roundedToFloat32: r.rounded, input: 'as the network takes it' };
+        summary = { network: file, source: 'float network', element: 'float32', classes: net.classes, roundedToFloat32: r.rounded, input: 'as the network takes it' };
         if (r.rounded > 0 && !flags.json) process.stderr.write(`condnet: ${r.rounded} weights and biases of ${file} rounded to float32\n`);
       }
       writeFileAtomic(flags.output, out);

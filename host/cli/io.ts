@@ -29,3 +29,34 @@ export function parseIntOption(name: string) {
     return Number(v);
   };
 }
+
+/** `--class-names a,b,…`: the text of a network's outputs 0, 1, … (docs/NETWORKS.md, "Classes").
+ *  A name holding a comma is given as JSON instead: `--class-names '["a,b","c"]'`. */
+export function parseClassNames(v: string): string[] {
+  if (v.trimStart().startsWith('[')) {
+    let names: unknown;
+    try {
+      names = JSON.parse(v);
+    } catch (e) {
+      throw new CliError(`--class-names: not a JSON array of strings (${(e as Error).message})`, 2);
+    }
+    if (!Array.isArray(names) || !names.every((c) => typeof c === 'string')) throw new CliError('--class-names: not a JSON array of strings', 2);
+    return names;
+  }
+  return v.split(',');
+}
+
+/** The options every command that derives a model from a network takes, the same way. */
+export function withNetworkOptions(cmd: Command): Command {
+  return cmd
+    .option('--class-names <a,b,…>', "the text of the network's outputs 0, 1, … (default: the names the model file holds, else 0, 1, …)", parseClassNames)
+    .option('--max-changed <n>', 'accept a quantized network that changes the float network\'s class on at most n of the dataset\'s inputs (default 0)', parseIntOption('--max-changed'));
+}
+
+/** Why an integer network that changes `changed` of the float network's predictions is
+ *  refused, unless the user accepted that many with --max-changed (undefined: accepted). */
+export function changedRefusal(changed: number, n: number, maxChanged: number | undefined): string | undefined {
+  if (changed <= (maxChanged ?? 0)) return undefined;
+  return `the integer network changes the float network's class on ${changed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} inputs;` +
+    ` nothing written (--max-changed ${changed} accepts that)`;
+}

@@ -15,7 +15,8 @@ import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKi
 import { parseBeta } from './beta.js';
 import { CliError } from './errors.js';
 import { table } from '../measure/text-table.js';
-import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
+import { changedRefusal, openDataset, parseIntOption, withHeaderOptions, withNetworkOptions } from './io.js';
+import { describeFit } from '../import/pack.js';
 import { progress, withStep } from './progress.js';
 
 interface SynthFlags {
@@ -27,10 +28,12 @@ interface SynthFlags {
   beta: number;
   json?: boolean;
   header?: boolean;
+  classNames?: string[];
+  maxChanged?: number;
 }
 
 export function registerSynth(program: Command): void {
-  withHeaderOptions(program
+  withNetworkOptions(withHeaderOptions(program
     .command('synth')
     .description('synthesize a conditional network from an unconditional one (DESIGN §3.5), exact on the dataset, and compare them in the engine')
     .argument('<network>', 'a dense blob (.cnb: `pack`, `build -c interp`), or a network file (condnet JSON, tfjs model.json, ONNX) quantized as `pack` does')
@@ -40,9 +43,9 @@ export function registerSynth(program: Command): void {
       .choices(LEAF_KINDS as LeafKind[]).default('constant'))
     .option('--max-depth <n>', `most branch tests on a path (0 … ${MAX_DEPTH}); deeper inputs finish in the network under a mask`, parseDepth)
     .option('--holdout <dataset>', 'held-out inputs: how often the graph agrees with the network off its inputs (fidelity)')
-    .option('--weight-bits <b>', 'network files: signed bits per weight after scaling (default 8)', parseWeightBits)
+    .option('--weight-bits <b>', 'network files: signed bits per weight after scaling (default: searched from 8, as `pack` does)', parseWeightBits)
     .option('--beta <b>', 'constant leaves: weight of the size term of the split score (docs/SYNTH.md)', parseBeta, DEFAULT_SYNTH_BETA)
-    .option('--json', 'print the report as JSON'))
+    .option('--json', 'print the report as JSON')))
     .addHelpText('after', '\nExamples:\n' +
       "  condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --holdout 'mnist:10000[8000:10000]' -o mlp-synth.cnb\n" +
       '  condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
@@ -51,7 +54,9 @@ export function registerSynth(program: Command): void {
       const p = progress(flags.json);
       const ds = openDataset(spec, flags);
       const holdout = flags.holdout ? openDataset(flags.holdout, flags) : undefined;
-      const input = prepareSynthesis(file, ds, { holdout, weightBits: flags.weightBits });
+      const input = withStep(p, 'quantize the network', 1, () =>
+        prepareSynthesis(file, ds, { holdout, weightBits: flags.weightBits, classNames: flags.classNames }));
+      const fit = input.fit;
       const net = input.network;
       let result;
       try {
@@ -66,7 +71,11 @@ export function registerSynth(program: Command): void {
       const check = withStep(p, 'check in the engine', 1, () =>
         checkSynthesis(input.blob, blob, net.classes, ds, input.xq, holdout && input.holdoutXq ? { ds: holdout, xq: input.holdoutXq } : undefined));
       const exact = check.reproduced === check.n;
-      if (exact) writeFileAtomic(flags.output, blob);
+      // Against the float network (a network file): the graph answers its class wherever the
+      // integer network does, since it reproduces the integer network exactly.
+      const floatAgree = fit ? countFloatAgreement(check.graphClass, fit.floatClass) : undefined;
+      const refusal = fit ? changedRefusal(fit.n - fit.agree, fit.n, flags.maxChanged) : undefined;
+      if (exact && !refusal) writeFileAtomic(flags.output, blob);
       const report = {
         network: file,
         source: input.source,
@@ -78,21 +87,37 @@ export function registerSynth(program: Command): void {
         ...(flags.leaves === 'constant' ? { beta: flags.beta } : {}),
         synthesis: stats,
         reproduced: check.reproduced,
+        ...(fit && floatAgree !== undefined ? {
+          classes: net.classes,
+          quantization: describeFit({ quant: net.quant, weightBits: fit.weightBits }),
+          integerAgreement: { agree: fit.agree, n: fit.n, share: fit.agree / fit.n },
+          floatAgreement: { agree: floatAgree, n: fit.n, share: floatAgree / fit.n },
+          ...(fit.limit ? { limit: fit.limit } : {}),
+        } : {}),
         mismatches: check.mismatches,
         ops: check.ops,
         blobBytes: { dense: input.blob.length, graph: blob.length },
         ...(check.holdout ? { holdout: check.holdout } : {}),
-        output: exact ? flags.output : null,
+        output: exact && !refusal ? flags.output : null,
       };
       if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(humanReport(report, check, exact));
-      if (!exact) process.exitCode = 1;
+      if (refusal) process.stderr.write(`condnet: ${refusal}\n`);
+      if (!exact || refusal) process.exitCode = 1;
     });
+}
+
+/** Inputs on which the graph's class is the float network's. */
+function countFloatAgreement(graph: Int32Array, float: Int32Array): number {
+  let k = 0;
+  for (let i = 0; i < float.length; i++) if (graph[i] === float[i]) k++;
+  return k;
 }
 
 function humanReport(r: {
   network: string; layers: string[]; dataset: string; n: number; leaves: LeafKind; depthLimit: number;
   synthesis: ReturnType<typeof synthesize>['stats']; blobBytes: { dense: number; graph: number }; output: string | null;
+  quantization?: string; integerAgreement?: { agree: number; n: number }; floatAgreement?: { agree: number; n: number }; limit?: string;
 }, check: ReturnType<typeof checkSynthesis>, exact: boolean): string {
   const s = r.synthesis;
   const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
@@ -105,7 +130,10 @@ function humanReport(r: {
     `${plural(s.classLeaves, 'class leaf', 'class leaves')}, ${plural(s.netLeaves, 'net leaf', 'net leaves')}${s.depthLimited ? ` (${s.depthLimited} at the depth limit)` : ''}; ` +
     `${plural(s.rows, 'row')}, ${plural(s.masks, 'mask')}, depth ${s.maxDepth}` +
     (s.skippedWide + s.skippedBound > 0 ? `; refused tests: ${s.skippedWide} wider than i32, ${s.skippedBound} past the i64 bound` : ''));
-  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)`);
+  const count = (a: { agree: number; n: number }) => `${a.agree.toLocaleString('en-US')} / ${a.n.toLocaleString('en-US')}`;
+  if (r.quantization) lines.push(`quantized: ${r.quantization}`);
+  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the integer network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)` +
+    (r.floatAgreement && r.integerAgreement ? `, and the float network's on ${count(r.floatAgreement)} (the integer network's on ${count(r.integerAgreement)}${r.limit ? `: ${r.limit}` : ''})` : ''));
   for (const m of check.mismatches) lines.push(`  line ${m.line}: network "${m.expected}", graph "${m.got}"`);
   const o = check.ops;
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) + '×' : '-');
@@ -126,7 +154,7 @@ function humanReport(r: {
     lines.push(`held out ${h.dataset}: the graph agrees with the network on ${h.agree.toLocaleString('en-US')} / ${h.n.toLocaleString('en-US')} inputs (fidelity ${pct(h.fidelity)})` +
       (h.accuracy ? `; accuracy against the labels: network ${pct(h.accuracy.dense)}, graph ${pct(h.accuracy.graph)}` : ''));
   }
-  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : 'nothing written: the graph is not exact (a bug: please report it)');
+  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : exact ? 'nothing written' : 'nothing written: the graph is not exact (a bug: please report it)');
   return lines.join('\n') + '\n';
 }
 

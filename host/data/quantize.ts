@@ -61,6 +61,27 @@ export function chooseQuantization(ds: Dataset, fracBits?: number): Quantization
   return { mode: QuantMode.FracBits, param: f };
 }
 
+/** The values at scale q, or the index of the first that leaves i32. Two inputs may become
+ *  equal: a trained network needs no distinct inputs (quantize() is for memorizing). */
+export function quantizeValues(ds: Dataset, q: Quantization): Int32Array | number {
+  const out = new Int32Array(ds.x.length);
+  for (let i = 0; i < ds.x.length; i++) {
+    const v = quantizeValue(ds.x[i], q);
+    if (Number.isNaN(v)) return i;
+    out[i] = v;
+  }
+  return out;
+}
+
+/** The values at scale q for a trained network's inputs: a value past i32 is refused with its
+ *  place; two inputs that become equal are not (a network needs no distinct inputs). */
+export function quantizeInputs(ds: Dataset, q: Quantization): Int32Array {
+  const out = quantizeValues(ds, q);
+  if (typeof out !== 'number') return out;
+  throw new DataError(ds.name, ds.line[Math.floor(out / ds.dim)], (out % ds.dim) + 1,
+    `value ${ds.x[out]} does not fit a 32-bit integer at scale ${describeQuantization(q)}`);
+}
+
 /** Quantize every distinct input; refuses values outside i32 and two inputs that collide. */
 export function quantize(ds: Dataset, q: Quantization): Int32Array {
   const { out, unfit, collision } = quantizeChecked(ds, q);
@@ -94,13 +115,17 @@ function quantizeChecked(ds: Dataset, q: Quantization): { out: Int32Array; unfit
   return { out };
 }
 
-/** The declared domain, or the observed one widened by DOMAIN_MARGIN, clamped to i32. */
-export function inputDomain(ds: Dataset, xq: Int32Array): Domain {
+/** The declared domain, or the observed one widened by DOMAIN_MARGIN, clamped to i32. At a
+ *  scale `q` other than the one the data type declares, a declared domain is rescaled to it
+ *  (MNIST's 0…255 pixels are 0…1000 at ×1000). */
+export function inputDomain(ds: Dataset, xq: Int32Array, q?: Quantization): Domain {
   const lo = new Int32Array(ds.dim);
   const hi = new Int32Array(ds.dim);
   if (ds.domain) {
-    lo.fill(ds.domain.lo);
-    hi.fill(ds.domain.hi);
+    const declared = ds.scale ?? 1;
+    const s = q === undefined ? declared : q.mode === QuantMode.Scale ? q.param : 2 ** q.param;
+    lo.fill(Math.max(-I32_MAX - 1, Math.floor((ds.domain.lo / declared) * s)));
+    hi.fill(Math.min(I32_MAX, Math.ceil((ds.domain.hi / declared) * s)));
     return { lo, hi };
   }
   for (let k = 0; k < ds.dim; k++) {

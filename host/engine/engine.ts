@@ -30,9 +30,10 @@ const modules = new Map<EngineVariant, WebAssembly.Module>();
 /** The release engine's size budget, asserted by test/engine-budget.test.ts. Issue 4's
  *  target for `search`, `tree`, dense layers and limb programs was 4,096 bytes; that engine
  *  measured 5,326 (docs/DECISIONS.md says where the bytes go). The conditional graph (kind 5)
- *  took it to 6,502, the tree walk's fast path to 6,892 and i16 projection weights to 7,104,
- *  so this holds it from growing unnoticed. */
-export const ENGINE_BUDGET_BYTES = 7168;
+ *  took it to 6,502, the tree walk's fast path to 6,892 and i16 projection weights to 7,104;
+ *  issue 13 held the kind table, root class and optional sections within those 7,104 bytes,
+ *  which stays the budget. */
+export const ENGINE_BUDGET_BYTES = 7104;
 
 export function engineBytes(variant: EngineVariant = 'release'): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(ENGINE_FILES[variant]));

@@ -18,7 +18,8 @@ export interface FloatNetwork {
   source: string;
   inputDim: number;
   layers: FloatLayer[];
-  /** Label text of each output, when the file names them. */
+  /** Label text of each output, when the file names them (condnet JSON `classes`, tfjs
+   *  `userDefinedMetadata.classNames`, ONNX metadata `condnet.classes`). */
   classes?: string[];
 }
 
@@ -30,14 +31,20 @@ export class NetworkImportError extends CondnetError {
   }
 }
 
-/** The float network's class (argmax, the first largest wins) on input x. */
+/** The float network's class on input x, as its framework computes it: float32 inputs,
+ *  weights and layer outputs. Each neuron's sum runs in float64 and is rounded to float32 once
+ *  with its bias (TensorFlow.js's CPU kernel sums blocks of 48 products in float64, ONNX Runtime
+ *  in float32 with fused multiply-adds: both stay within a few float32 ulps of this), then the
+ *  ReLU, then argmax, the first largest winning. test/networks.test.ts holds it to both
+ *  frameworks' own answers. */
 export function floatClassify(net: FloatNetwork, x: ArrayLike<number>, offset = 0): number {
-  let h = Float64Array.from({ length: net.inputDim }, (_, j) => x[offset + j]);
+  let h = Float64Array.from({ length: net.inputDim }, (_, j) => Math.fround(x[offset + j]));
   for (const l of net.layers) {
     const next = new Float64Array(l.outputs);
     for (let o = 0; o < l.outputs; o++) {
-      let z = l.biases[o];
+      let z = 0;
       for (let j = 0, r = o * l.inputs; j < l.inputs; j++) z += l.weights[r + j] * h[j];
+      z = Math.fround(Math.fround(z) + l.biases[o]);
       next[o] = l.relu && z < 0 ? 0 : z;
     }
     h = next;
@@ -45,6 +52,24 @@ export function floatClassify(net: FloatNetwork, x: ArrayLike<number>, offset = 
   let best = 0;
   for (let k = 1; k < h.length; k++) if (h[k] > h[best]) best = k;
   return best;
+}
+
+/** floatClassify on the n rows of x (row-major, inputDim values each). */
+export function floatClasses(net: FloatNetwork, x: ArrayLike<number>, n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => floatClassify(net, x, i * net.inputDim));
+}
+
+/** Output k of a network is class k; its text is the network's own name for it, the user's
+ *  (`--class-names`), or `k`. A dataset's label column never names outputs: it is only
+ *  compared against (docs/NETWORKS.md, "Classes"). */
+export function classNames(net: FloatNetwork, given?: string[]): string[] {
+  const outputs = net.layers[net.layers.length - 1].outputs;
+  const names = given ?? net.classes;
+  if (names && names.length !== outputs) {
+    throw new NetworkImportError(net.source, `${names.length} class names for ${outputs} outputs${given ? ' (--class-names)' : ''}`);
+  }
+  if (names && new Set(names).size !== names.length) throw new NetworkImportError(net.source, 'class names must differ from each other');
+  return names ?? Array.from({ length: outputs }, (_, k) => String(k));
 }
 
 /** Checks shapes and finiteness once, so quantization can trust the network. */

@@ -110,5 +110,16 @@ export function readOnnxModel(bytes: Uint8Array, file: string): FloatNetwork {
         fail(`node ${k} (${op}) is not supported: condnet imports dense ReLU MLPs (Gemm, MatMul + Add, Relu, Flatten/Reshape of a flat input)`);
     }
   }
-  return checkFloatNetwork({ source: file, inputDim: inputDim || layers[0]?.inputs || 0, layers });
+  // Class names, when the file carries them as `condnet export-onnx` writes them.
+  const named = model.metadataProps?.find((p) => p.key === 'condnet.classes')?.value;
+  let classes: string[] | undefined;
+  if (named) {
+    try {
+      classes = JSON.parse(named);
+    } catch {
+      fail('metadata condnet.classes is not JSON');
+    }
+    if (!Array.isArray(classes) || !classes.every((c) => typeof c === 'string')) fail('metadata condnet.classes must be an array of strings');
+  }
+  return checkFloatNetwork({ source: file, inputDim: inputDim || layers[0]?.inputs || 0, layers, ...(classes ? { classes } : {}) });
 }

@@ -87,5 +87,10 @@ export function readTfjsModel(json: unknown, file: string): FloatNetwork {
         fail(`layer ${k} (${cls}) is not supported: condnet imports dense ReLU MLPs (Dense, InputLayer, Flatten, Dropout)`);
     }
   });
-  return checkFloatNetwork({ source: file, inputDim: inputDim ?? layers[0]?.inputs ?? 0, layers });
+  // Class names, when the model carries them: tfjs saves `userDefinedMetadata` beside the
+  // topology (model.setUserDefinedMetadata({ classNames: […] })).
+  const meta = (json as { userDefinedMetadata?: { classNames?: unknown } }).userDefinedMetadata;
+  const named = meta?.classNames;
+  if (named !== undefined && !(Array.isArray(named) && named.every((c) => typeof c === 'string'))) fail('userDefinedMetadata.classNames must be an array of strings');
+  return checkFloatNetwork({ source: file, inputDim: inputDim ?? layers[0]?.inputs ?? 0, layers, ...(named ? { classes: named as string[] } : {}) });
 }

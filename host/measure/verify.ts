@@ -3,7 +3,9 @@
 
 import type { Dataset } from '../data/dataset.js';
 import { DatasetError } from '../data/errors.js';
-import { quantize } from '../data/quantize.js';
+import { quantize, quantizeInputs } from '../data/quantize.js';
+import type { FloatNetwork } from '../import/float-network.js';
+import { fitNetwork, type FitOptions } from '../import/pack.js';
 import { Engine } from '../engine/engine.js';
 import { readBlob } from '../format/reader.js';
 
@@ -18,11 +20,16 @@ export interface Mismatch {
 export interface VerifyReport {
   dataset: string;
   n: number;
+  /** Inputs on which the model answers the truth: the dataset's label, another model's
+   *  answer, or (against a network file) the float network's class. */
   correct: number;
   rows: number;
   duplicates: number;
   /** The first few mismatches, for the message. */
   mismatches: Mismatch[];
+  /** Against a network file: on how many inputs the integer network `pack` makes of it answers
+   *  the float network's class (the model can only be as faithful as that network allows). */
+  integerAgreement?: { agree: number; n: number; share: number };
 }
 
 /** The dataset's class of each distinct input, in the blob's numbering (−1: unknown label). */
@@ -42,7 +49,7 @@ export function classTexts(blob: Uint8Array, ds: Dataset, engine = new Engine('r
   const { network } = readBlob(blob);
   checkDimensions(network.dim, ds);
   engine.loadOrThrow(blob);
-  const out = engine.evaluateBatch(quantize(ds, network.quant), ds.n);
+  const out = engine.evaluateBatch(quantizeInputs(ds, network.quant), ds.n);
   return Array.from(out, (c) => (c >= 0 ? network.classes[c] : `error ${-c}`));
 }
 
@@ -50,8 +57,20 @@ export function classTexts(blob: Uint8Array, ds: Dataset, engine = new Engine('r
  *  both blobs in the engine, compared by class text (DESIGN §3.5: the network's outputs are the
  *  truth a synthesized model must reproduce). */
 export function verifyAgainst(blob: Uint8Array, reference: Uint8Array, ds: Dataset): VerifyReport {
-  const want = classTexts(reference, ds);
-  const got = classTexts(blob, ds);
+  return compareTexts(classTexts(blob, ds), classTexts(reference, ds), ds);
+}
+
+/** Verification against a trained network: the truth is the float network's class, in its
+ *  class names (host/import/pack.ts), and the integer network `pack` makes of it is reported
+ *  beside it. */
+export function verifyAgainstNetwork(blob: Uint8Array, net: FloatNetwork, ds: Dataset, opts: FitOptions = {}): VerifyReport {
+  const fit = fitNetwork(net, ds, opts);
+  const names = fit.network.classes;
+  const want = Array.from(fit.floatClass, (c) => names[c]);
+  return { ...compareTexts(classTexts(blob, ds), want, ds), integerAgreement: { agree: fit.agree, n: fit.n, share: fit.agree / fit.n } };
+}
+
+function compareTexts(got: string[], want: string[], ds: Dataset): VerifyReport {
   let correct = 0;
   const mismatches: Mismatch[] = [];
   for (let i = 0; i < ds.n; i++) {

@@ -31,6 +31,8 @@ export interface SynthCheck {
   n: number;
   /** Inputs where the graph answers the dense network's class, in both engine builds. */
   reproduced: number;
+  /** The graph's class of each input (release engine). */
+  graphClass: Int32Array;
   /** The first few where it does not. */
   mismatches: Mismatch[];
   ops: { dense: OpsSummary; graph: OpsSummary; ratio: { mean: number; max: number } };
@@ -82,6 +84,7 @@ export function checkSynthesis(
   const report: SynthCheck = {
     n: ds.n,
     reproduced,
+    graphClass: graph.release,
     mismatches,
     ops: {
       dense: dense.ops,

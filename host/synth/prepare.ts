@@ -1,20 +1,22 @@
 // What synthesis starts from: the exact integer network and the quantized inputs it must serve.
 // A dense blob is taken as it is (its quantization and domain); a float network file is
-// quantized exactly as `pack` does (host/import/pack.ts), except that with a held-out set the
-// input domain must cover the held-out inputs too: a declared domain (MNIST 0–255) already
-// does, an observed one is the union of both sets' widened ranges.
+// quantized exactly as `pack` does (host/import/pack.ts: searched until the integer network
+// answers the float network's class), except that with a held-out set the input domain must
+// cover the held-out inputs too: a declared domain (MNIST 0–255) already does, an observed one
+// is the union of both sets' widened ranges (the domain bounds the accumulators; it changes no
+// answer on the synthesis inputs).
 
 import { readFileSync } from 'node:fs';
 import { MAGIC } from '../../assembly/format.js';
 import type { Dataset } from '../data/dataset.js';
 import { DataError, DatasetError } from '../data/errors.js';
-import { chooseQuantization, inputDomain, quantize, type Domain } from '../data/quantize.js';
+import { inputDomain, quantizeInputs, type Domain } from '../data/quantize.js';
 import { readBlob } from '../format/reader.js';
 import { writeBlob } from '../format/writer.js';
 import { NetworkImportError } from '../import/float-network.js';
 import { loadFloatNetwork } from '../import/load.js';
-import { outputClasses } from '../import/pack.js';
-import { DEFAULT_WEIGHT_BITS, quantizeNetwork } from '../import/quantize-network.js';
+import { fitNetwork, type NetworkFit } from '../import/pack.js';
+import { quantizeNetwork } from '../import/quantize-network.js';
 import type { DenseNetwork } from '../network.js';
 
 export interface SynthInput {
@@ -27,14 +29,17 @@ export interface SynthInput {
   holdoutXq?: Int32Array;
   /** `blob`: a dense .cnb; `float`: a network file quantized here. */
   source: 'blob' | 'float';
-  /** Float networks: the power-of-two shift of each layer. */
-  shifts?: number[];
+  /** Float networks: the search's result — the quantization, and the float and integer
+   *  networks' classes on the synthesis inputs. */
+  fit?: NetworkFit;
 }
 
 export interface PrepareOptions {
   holdout?: Dataset;
-  /** Float networks only (default 8). */
+  /** Float networks only: fixed weight bits (default: searched). */
   weightBits?: number;
+  /** Float networks only: the text of the outputs (default: the file's names, else 0, 1, …). */
+  classNames?: string[];
 }
 
 function isBlob(bytes: Uint8Array): boolean {
@@ -57,21 +62,21 @@ export function prepareSynthesis(file: string, ds: Dataset, opts: PrepareOptions
     return { network, blob: bytes, xq, ...(holdout ? { holdoutXq: inputsFor(network, holdout) } : {}), source: 'blob' };
   }
   const float = loadFloatNetwork(file);
-  if (ds.dim !== float.inputDim) throw new NetworkImportError(file, `takes ${float.inputDim} inputs; ${ds.name} has ${ds.dim}`);
-  const quant = chooseQuantization(ds);
-  const xq = quantize(ds, quant);
-  let domain = inputDomain(ds, xq);
+  const fit = fitNetwork(float, ds, { weightBits: opts.weightBits, classNames: opts.classNames });
+  let network = fit.network;
+  const quant = network.quant;
   let holdoutXq: Int32Array | undefined;
   if (holdout) {
     if (holdout.dim !== ds.dim) throw new DatasetError(`${holdout.name} has ${holdout.dim} features per input, ${ds.name} has ${ds.dim}`);
-    holdoutXq = quantize(holdout, quant);
-    if (!ds.domain) domain = union(domain, inputDomain(holdout, holdoutXq));
+    holdoutXq = quantizeInputs(holdout, quant);
+    if (!ds.domain) {
+      const domain = union(network.domain, inputDomain(holdout, holdoutXq, quant));
+      network = quantizeNetwork(float, quant, domain, network.classes, fit.weightBits).network;
+    }
   }
-  const q = quantizeNetwork(float, quant, domain, outputClasses(float, ds), opts.weightBits ?? DEFAULT_WEIGHT_BITS);
-  const network = q.network;
-  checkDomain(network, ds, xq);
+  checkDomain(network, ds, fit.xq);
   if (holdout && holdoutXq) checkDomain(network, holdout, holdoutXq);
-  return { network, blob: writeBlob(network), xq, ...(holdoutXq ? { holdoutXq } : {}), source: 'float', shifts: q.shifts };
+  return { network, blob: writeBlob(network), xq: fit.xq, ...(holdoutXq ? { holdoutXq } : {}), source: 'float', fit };
 }
 
 function union(a: Domain, b: Domain): Domain {
@@ -84,7 +89,7 @@ function union(a: Domain, b: Domain): Domain {
 /** A dataset in a network's quantization, every value checked against its domain. */
 export function inputsFor(net: DenseNetwork, ds: Dataset): Int32Array {
   if (ds.dim !== net.dim) throw new DatasetError(`the network takes ${net.dim} features per input, ${ds.name} has ${ds.dim}`);
-  const xq = quantize(ds, net.quant);
+  const xq = quantizeInputs(ds, net.quant);
   checkDomain(net, ds, xq);
   return xq;
 }
