@@ -9,6 +9,7 @@ import {
 } from "./format";
 import { mulAdd, ONE } from "./limbs";
 import { COUNTING, countAdd, countCmp, countMul, reset, touch } from "./counters";
+import { PROFILE, runs } from "./profile";
 import {
   valid, kind, rootRef, inputDim, domain, domainStride, projection, projectionBytes, separators, separatorCount, leaves,
   leafBytes, treeNodes, treeNodeCount, treeFieldBytes, callerRegion, DENSE_LAYER, LAYER_ENTRY,
@@ -73,7 +74,7 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   }
   // The common fast case, MNIST's tree (8-byte nodes, one domain pair), is chosen once per
   // batch rather than once per input.
-  if (!COUNTING && kind == NodeKind.Tree && treeFieldBytes == 2 && domainStride == 0) {
+  if (!COUNTING && !PROFILE && kind == NodeKind.Tree && treeFieldBytes == 2 && domainStride == 0) {
     return batchOf(input, count, out, true);
   }
   return batchOf(input, count, out, false);
@@ -102,14 +103,15 @@ function evaluateTrusted(input: usize): i32 {
 
 // @ts-ignore: decorator
 @inline function evaluateKind(input: usize): i32 {
+  // An arm's code is compiled only into a build that runs its kind (assembly/profile.ts).
   switch (kind) {
-    case NodeKind.Search: return evaluateSearch(input);
-    case NodeKind.Tree: return evaluateTree(input);
-    case NodeKind.Dense: return evaluateDense(input);
-    case NodeKind.Program: return evaluateProgram(input);
-    case NodeKind.Graph: return evaluateGraph(input);
+    case NodeKind.Search: if (runs(NodeKind.Search)) return evaluateSearch(input); break;
+    case NodeKind.Tree: if (runs(NodeKind.Tree)) return evaluateTree(input); break;
+    case NodeKind.Dense: if (runs(NodeKind.Dense)) return evaluateDense(input); break;
+    case NodeKind.Program: if (runs(NodeKind.Program)) return evaluateProgram(input); break;
+    case NodeKind.Graph: if (runs(NodeKind.Graph)) return evaluateGraph(input); break;
   }
-  return unreachable(); // validate() sets only the kinds above
+  return unreachable(); // validate() sets only the kinds this build runs
 }
 
 // Projection t = w·x (i32 × i32 into an i64 accumulator), then the Eytzinger descent:
@@ -161,11 +163,15 @@ function evaluateTree(input: usize): i32 {
   return <i32>(r - m);
 }
 
-// 8-byte nodes (MNIST's): the whole node in one u64 load, its fields by shifts, the ref taken
-// by a shift amount. The walk is a chain of dependent loads, so the domain checks stay off it:
-// each coordinate read is folded into one running value judged after the walk (a coordinate
-// outside its domain still steers the walk through validated nodes; then the whole input is
-// refused). With one (lo, hi) pair for every coordinate that is a subtraction and a max.
+// 8-byte nodes (MNIST's): one u64 load, whose low word holds the test (feature, threshold)
+// and whose high word the refs (below, above); the ref taken is one half of the high word,
+// picked by the test. Only constant shifts by 32 split the u64, which a 32-bit core (the
+// Cortex-M4 through wasm2c) does for free: a variable u64 shift, the obvious way to pick a
+// ref, cost it 8 instructions a node. The walk is a chain of dependent loads, so the domain
+// checks stay off it: each coordinate read is folded into one running value judged after the
+// walk (a coordinate outside its domain still steers the walk through validated nodes; then
+// the whole input is refused). With one (lo, hi) pair for every coordinate that is a
+// subtraction and a max.
 function walkNarrowTree(input: usize): i32 {
   return walkNarrow(input, domainStride == 0);
 }
@@ -184,13 +190,15 @@ function walkNarrowTree(input: usize): i32 {
   while (r < m) {
     const node = nodes + (<usize>r << 3);
     const v = load<u64>(node);
-    const f = <usize>(<u32>v & 0xffff);
+    const test = <u32>v; //              feature | threshold << 16
+    const refs = <u32>(v >>> 32); //     below | above << 16
+    const f = <usize>(test & 0xffff);
     const x = load<i32>(input + (f << 2));
     if (shared) worst = max(worst, <u32>(x - lo));
     else outside |= outOfDomain(x, f);
-    const k: u64 = x >= <i32><i16>(<u32>(v >>> 16)) ? T_ABOVE : T_BELOW;
-    if (COUNTING) { touch(node, 4, true); touch(node + (<usize>k << 1), 2, true); countCmp(1, 1); }
-    r = <u32>(v >>> (k << 4)) & 0xffff;
+    const above = x >= <i32>test >> 16;
+    if (COUNTING) { touch(node, 4, true); touch(node + (above ? T_ABOVE << 1 : T_BELOW << 1), 2, true); countCmp(1, 1); }
+    r = (refs >>> (<u32>above << 4)) & 0xffff;
   }
   return outside || worst > span ? -ErrorCode.InputOutOfDomain : <i32>(r - m);
 }

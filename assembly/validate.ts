@@ -21,6 +21,7 @@ import {
   GRAPH_NODE_BYTES, G_KIND, G_FLAGS, G_RESERVED, G_ROW, G_BELOW, G_ABOVE, G_THRESHOLD, GraphNodeKind, GraphFlag,
 } from "./format";
 import { crc32 } from "./crc32";
+import { runs } from "./profile";
 import {
   rootRef, inMemory, invalidate, setCommon, setSearch, setTree, setDense, setProgram, setGraph, DENSE_LAYER,
   LAYER_ENTRY,
@@ -46,10 +47,12 @@ export function sectionStart(ptr: usize, id: u32): usize {
   return ptr + secOffset(id);
 }
 
-/** Column `column` of the kind table's row for a kind ≤ KIND_LAST_SUPPORTED. */
+/** Column `column` of the kind table's row for a kind ≤ KIND_LAST_SUPPORTED: a plain load
+ *  from the table's data, as the standard library reads its own static arrays (an
+ *  `unchecked` index calls a helper: bytes in a budgeted engine). */
 // @ts-ignore: decorator
 @inline function kindColumn(kind: i32, column: i32): i32 {
-  return unchecked(KIND_TABLE[kind * KIND_COLUMNS + column]);
+  return load<i32>(changetype<usize>(KIND_TABLE) + ((kind * KIND_COLUMNS + column) << 2));
 }
 
 /** Validate the blob at [ptr, ptr + len). Returns ErrorCode.Ok or the first failing check. */
@@ -68,7 +71,7 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if ((load<u64>(ptr + H_RESERVED) | load<u64>(ptr + H_RESERVED + 8)) != 0) return ErrorCode.BadHeader;
   const kind = <i32>load<u8>(ptr + H_KIND);
   if (kind == 0 || kind > KIND_LAST_RESERVED) return ErrorCode.BadKind;
-  if (kind > KIND_LAST_SUPPORTED) return ErrorCode.UnsupportedKind;
+  if (kind > KIND_LAST_SUPPORTED || !runs(kind)) return ErrorCode.UnsupportedKind; // a profile runs its kinds only
   const quantMode = <i32>load<u8>(ptr + H_QUANT_MODE);
   const quantParam = load<i32>(ptr + H_QUANT_PARAM);
   if (quantMode == QuantMode.FracBits) {
@@ -139,14 +142,15 @@ export function validate(ptr: usize, blobLen: usize): i32 {
   if (end != lb - (classes << 2)) return ErrorCode.BadLabels;
 
   setCommon(d, dom, stride, rootClass);
+  // An arm's code is compiled only into a build that runs its kind (assembly/profile.ts).
   switch (kind) {
-    case NodeKind.Search: return validateSearch(ptr, d, classes, maxDepth, dom, stride);
-    case NodeKind.Tree: return validateTree(ptr, d, classes, maxDepth);
-    case NodeKind.Dense: return validateDense(ptr, len, d, classes);
-    case NodeKind.Program: return validateProgram(ptr, len, d, classes);
-    case NodeKind.Graph: return validateGraph(ptr, len, d, classes, maxDepth, (structural & paired) != 0);
+    case NodeKind.Search: if (runs(NodeKind.Search)) return validateSearch(ptr, d, classes, maxDepth, dom, stride); break;
+    case NodeKind.Tree: if (runs(NodeKind.Tree)) return validateTree(ptr, d, classes, maxDepth); break;
+    case NodeKind.Dense: if (runs(NodeKind.Dense)) return validateDense(ptr, len, d, classes); break;
+    case NodeKind.Program: if (runs(NodeKind.Program)) return validateProgram(ptr, len, d, classes); break;
+    case NodeKind.Graph: if (runs(NodeKind.Graph)) return validateGraph(ptr, len, d, classes, maxDepth, (structural & paired) != 0); break;
   }
-  return unreachable(); // kind ≤ KIND_LAST_SUPPORTED was checked above
+  return unreachable(); // a kind this build does not run was refused above
 }
 
 function validateSearch(ptr: usize, d: u32, classes: u32, maxDepth: u32, dom: usize, stride: usize): i32 {

@@ -76,7 +76,7 @@ for (const c of cases) {
   const ins = (r: McuReport) => `${fmt(r.instructions.mean, 1)} | ${fmt(r.instructions.min)} / ${fmt(r.instructions.max)}`;
   rows.push(`| ${c.name} | ${c.dataset} | ${c.limit !== undefined && c.limit < ds.n ? `first ${fmt(c.limit)} (every input costs the same)` : `all ${fmt(ds.n)}`} | ` +
     `${fmt(ops.mean, 2)} | ${ins(os)} | ${ins(o2)} | ${(os.instructions.mean / ops.mean).toFixed(1)} | ${fmt(os.sizes.modelBytes)} | ` +
-    `${fmt(os.sizes.flash)} | ${fmt(os.sizes.ram)} (${os.sizes.pages} × 64 KiB linear memory) | ${fmt(os.sizes.stackUsed)} |`);
+    `${fmt(os.sizes.flash)} | ${fmt(os.sizes.ram)} (${fmt(os.sizes.memoryBytes)} B linear memory) | ${fmt(os.sizes.stackUsed)} |`);
 }
 const seconds = (performance.now() - t0) / 1000;
 const s = sizes!;

@@ -7,7 +7,9 @@
 #   --engine release|counting   engine build (default release)
 #   --opt Os|O2|O3              optimization (default Os)
 #   --empty-model               an empty model array (for flash "without the model")
-#   --pages N                   wasm pages of linear memory (default: what the model needs)
+#   --memory BYTES              linear memory (default: what the model needs: blob, scratch, one input)
+#   --stack BYTES               stack reserved (default 8192; runMcu measures, then reserves
+#                               the high-water mark plus a margin)
 #   --inputs PATH               inputs file the firmware opens (default inputs.bin, relative
 #                               to QEMU's working directory)
 # Writes OUTDIR/fw.elf, OUTDIR/model.h, OUTDIR/sizes.txt (key=value lines).
@@ -19,15 +21,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MCU="$ROOT/mcu"
 die() { echo "mcu/build.sh: ERROR: $*" >&2; exit 1; }
 
-[[ $# -ge 2 ]] || die "usage: mcu/build.sh MODEL.cnb OUTDIR [--engine release|counting] [--opt Os|O2] [--empty-model] [--pages N] [--inputs PATH]"
+[[ $# -ge 2 ]] || die "usage: mcu/build.sh MODEL.cnb OUTDIR [--engine release|counting] [--opt Os|O2] [--empty-model] [--memory BYTES] [--stack BYTES] [--inputs PATH]"
 MODEL="$1"; OUT="$2"; shift 2
-ENGINE=release; OPT=Os; EMPTY=0; PAGES=""; INPUTS="inputs.bin"
+ENGINE=release; OPT=Os; EMPTY=0; MEMORY=""; STACK=8192; INPUTS="inputs.bin"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --engine) ENGINE="$2"; shift 2 ;;
     --opt) OPT="$2"; shift 2 ;;
     --empty-model) EMPTY=1; shift ;;
-    --pages) PAGES="$2"; shift 2 ;;
+    --memory) MEMORY="$2"; shift 2 ;;
+    --stack) STACK="$2"; shift 2 ;;
     --inputs) INPUTS="$2"; shift 2 ;;
     *) die "unknown option $1" ;;
   esac
@@ -66,6 +69,8 @@ cp "$WASM_RT_H" "$WASM_RT_IMPL_H" "$RTINC/"
 wasm2c "$WASM" -n condnet -o "$OUT/condnet.c" || die "wasm2c failed on $WASM"
 grep -q 'Z_condnet_instantiate' "$OUT/condnet.h" ||
   die "wasm2c $(wasm2c --version) generated another C API than mcu/firmware.c expects (wabt 1.0.32: Z_condnet_instantiate)"
+# Loads and stores against the fixed-size memory, inlined (mcu/wasm2c-fixup.mjs says why).
+node "$MCU/wasm2c-fixup.mjs" "$OUT/condnet.c" || die "mcu/wasm2c-fixup.mjs failed on the wasm2c output"
 
 # --- model header and linear-memory size --------------------------------------
 # The model array comes from `condnet export --format c` (host/export/flash.ts) when the
@@ -81,21 +86,23 @@ else
   node "$MCU/model-header.mjs" "$MODEL" "$OUT/model.h" "$WASM" $([[ $EMPTY == 1 ]] && echo --empty) > "$OUT/model-info.txt" ||
     die "writing the model header failed"
 fi
-NEED_PAGES="$(sed -n 's/^pages=//p' "$OUT/model-info.txt")"
-[[ -n "$PAGES" ]] || PAGES="$NEED_PAGES"
+NEED_BYTES="$(sed -n 's/^bytesNeeded=//p' "$OUT/model-info.txt")"
+[[ -n "$MEMORY" ]] || MEMORY="$NEED_BYTES"
 
 # --- compile -------------------------------------------------------------------
-# -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0: explicit bounds checks (no mmap/signals);
-# the default on 32-bit targets anyway. Call depth is counted.
+# -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0: explicit bounds checks (no mmap/signals), against the
+# fixed MCU_MEM_BYTES (mcu/wasm2c-fixup.mjs). -DWASM_RT_USE_STACK_DEPTH_COUNT=0: no call-depth
+# counter on every call; the engine never recurses, so its stack is bounded, and the stack the
+# firmware reserves is measured (docs/MCU.md).
 CFLAGS=(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft "-$OPT" -g -std=gnu11
   -ffunction-sections -fdata-sections -fno-ipa-icf
-  -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DMCU_MEM_PAGES="$PAGES" -DMCU_INPUTS="\"$INPUTS\"" $DEFS
+  -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_USE_STACK_DEPTH_COUNT=0 -DMCU_MEM_BYTES="$MEMORY"u -DMCU_INPUTS="\"$INPUTS\"" $DEFS
   -I "$OUT" -I "$MCU" -I "$RTINC")
 arm-none-eabi-gcc "${CFLAGS[@]}" -w -c "$OUT/condnet.c" -o "$OUT/condnet.o" || die "compiling the wasm2c output failed"
 for f in wasm-rt-mcu startup firmware; do
   arm-none-eabi-gcc "${CFLAGS[@]}" -Wall -c "$MCU/$f.c" -o "$OUT/$f.o" || die "compiling mcu/$f.c failed"
 done
-arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfloat-abi=soft -nostartfiles --specs=nano.specs -Wl,--gc-sections -Wl,--defsym=STACK_SIZE="$STACK" \
   -T "$MCU/mps2-an386.ld" -Wl,-Map="$OUT/fw.map" -o "$OUT/fw.elf" \
   "$OUT/startup.o" "$OUT/firmware.o" "$OUT/wasm-rt-mcu.o" "$OUT/condnet.o" -lc -lgcc ||
   die "linking the firmware failed"
@@ -122,7 +129,7 @@ BEGIN=$(sym mcu_mark_begin); END=$(sym mcu_mark_end)
   echo "flash=$((TEXT + RODATA + DATA))"
   echo "flashWithoutModel=$((TEXT + RODATA + DATA - MODEL_BYTES))"
   echo "ram=$((DATA + BSS + WMEM + STACK))"
-  echo "pages=$PAGES"
+  echo "memoryBytes=$MEMORY"
   echo "markBegin=0x$BEGIN"
   echo "markEnd=0x$END"
 } > "$OUT/sizes.txt"

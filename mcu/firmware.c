@@ -39,9 +39,8 @@
 #ifndef MCU_INPUTS
 #define MCU_INPUTS "inputs.bin"
 #endif
-#define PAGE_SIZE 65536u
 
-extern const uint32_t mcu_mem_pages;
+extern const uint32_t mcu_mem_bytes;
 uint32_t mcu_stack_used(void);
 
 /* ---- output, buffered into few semihosting calls -------------------------- */
@@ -125,10 +124,7 @@ int main(void) {
   uint32_t blob_at = align8(Z_condnetZ_heapBase(&inst));
   uint32_t input_at = align8(blob_at + model_len) + align8(scratch);
   uint64_t need = (uint64_t)input_at + 4u * (uint64_t)dim;
-  if (need > mem->size) {
-    uint64_t pages = (need - mem->size + PAGE_SIZE - 1) / PAGE_SIZE;
-    if (wasm_rt_grow_memory(mem, (uint32_t)pages) == UINT32_MAX) mcu_fatal("linear memory: MCU_MEM_PAGES too small");
-  }
+  if (need > mem->size) mcu_fatal("linear memory: MCU_MEM_BYTES too small for the model and one input");
   memcpy(mem->data + blob_at, model, model_len);
 
   put_s("mcu:");
@@ -144,8 +140,7 @@ int main(void) {
   put_kv("inputAt", input_at);
   put_kv("dim", dim);
   put_kv("count", count);
-  put_kv("pagesUsed", mem->pages);
-  put_kv("pagesReserved", mcu_mem_pages);
+  put_kv("memoryBytes", mcu_mem_bytes);
   put_s("\n");
 
   int32_t code = (int32_t)Z_condnetZ_validate(&inst, blob_at, model_len);

@@ -1,5 +1,5 @@
 // Writes the model header the firmware includes (MCU_MODEL, MCU_MODEL_LEN) and
-// prints the linear memory the model needs: pages=N, from the engine's
+// prints the linear memory the model needs: bytesNeeded=N, from the engine's
 // heapBase and the layout of host/engine/engine.ts (blob at align8(heapBase),
 // the declared scratch, one input of d i32).
 // usage: node mcu/model-header.mjs MODEL.cnb OUT.h|- ENGINE.wasm [--empty]   (-: no header, the pages only)
@@ -37,5 +37,4 @@ const end = align8(blobAt + blob.length) + align8(scratch) + 4 * dim;
 console.log(`heapBase=${ex.heapBase()}`);
 console.log(`dim=${dim}`);
 console.log(`scratch=${scratch}`);
-console.log(`bytesNeeded=${end}`);
-console.log(`pages=${Math.max(1, Math.ceil(end / 65536))}`);
+console.log(`bytesNeeded=${align8(end)}`);

@@ -2,13 +2,13 @@
  * A bare-metal runtime for wasm2c output (wabt 1.0.32, Debian bookworm), in
  * place of wabt's wasm-rt-impl.c, which needs mmap, signals and malloc.
  *
- * - Linear memory is one static buffer of MCU_MEM_PAGES wasm pages (64 KiB
- *   each), in RAM. wasm_rt_allocate_memory hands it out once; grow succeeds
- *   up to MCU_MEM_PAGES. No mmap: wasm2c is compiled with bounds checks
- *   (WASM_RT_MEMCHECK_SIGNAL_HANDLER=0, the default on 32-bit targets), so
- *   every load and store is checked against memory->size in the generated C.
- * - Call depth is counted (WASM_RT_USE_STACK_DEPTH_COUNT=1, the default
- *   without signal handlers): deep recursion traps instead of overflowing.
+ * - Linear memory is one static buffer of MCU_MEM_BYTES bytes in RAM, sized
+ *   to what the model uses rather than whole 64 KiB pages; memory.size reports
+ *   the pages that cover it, and it never grows. No mmap: every load and store
+ *   is checked against MCU_MEM_BYTES in the generated C (mcu/wasm2c-fixup.mjs),
+ *   so an access past the buffer traps.
+ * - No call-depth counter (WASM_RT_USE_STACK_DEPTH_COUNT=0): the engine never
+ *   recurses, and the firmware's stack is measured (painted) and reserved.
  * - A trap longjmps to the firmware's wasm_rt_impl_try() as in wabt's runtime;
  *   the firmware prints it and exits non-zero.
  * - Function types live in a small static table, not malloc'd.
@@ -21,10 +21,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#ifndef MCU_MEM_PAGES
-#define MCU_MEM_PAGES 2
+#ifndef MCU_MEM_BYTES
+#define MCU_MEM_BYTES 65536u
 #endif
 #define PAGE_SIZE 65536u
+/* The pages memory.size reports: the wasm module thinks in 64 KiB pages, the buffer holds
+ * only MCU_MEM_BYTES; every access is checked against MCU_MEM_BYTES (mcu/wasm2c-fixup.mjs). */
+#define MCU_MEM_PAGES ((MCU_MEM_BYTES + PAGE_SIZE - 1) / PAGE_SIZE)
 #define MAX_FUNC_TYPES 32
 #define MAX_TYPE_ARITY 8
 
@@ -36,11 +39,12 @@ jmp_buf wasm_rt_jmp_buf;
 static jmp_buf *g_unwind_target;
 static uint8_t g_initialized;
 
-/* The wasm linear memory: RAM on the device. 8-aligned for i64 access. */
-static uint8_t g_linear_memory[MCU_MEM_PAGES * PAGE_SIZE] __attribute__((aligned(8), section(".wasm_memory")));
+/* The wasm linear memory: RAM on the device, as many bytes as the model uses (not whole
+ * pages). 8-aligned for i64 access; the generated accessors address it directly. */
+uint8_t mcu_linear_memory[MCU_MEM_BYTES] __attribute__((aligned(8), section(".wasm_memory")));
 static uint8_t g_memory_taken;
 
-const uint32_t mcu_mem_pages = MCU_MEM_PAGES;
+const uint32_t mcu_mem_bytes = MCU_MEM_BYTES;
 
 typedef struct {
   uint8_t params[MAX_TYPE_ARITY];
@@ -98,23 +102,18 @@ void *wasm_rt_exception(void) { return 0; }
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
   if (g_memory_taken) mcu_fatal("wasm-rt: only one linear memory");
-  if (initial_pages > MCU_MEM_PAGES) mcu_fatal("wasm-rt: initial memory exceeds MCU_MEM_PAGES");
+  if (initial_pages > MCU_MEM_PAGES) mcu_fatal("wasm-rt: initial memory exceeds MCU_MEM_BYTES");
   g_memory_taken = 1;
-  memset(g_linear_memory, 0, sizeof g_linear_memory);
-  memory->data = g_linear_memory;
-  memory->size = initial_pages * PAGE_SIZE;
-  memory->pages = initial_pages;
-  memory->max_pages = max_pages;
+  memset(mcu_linear_memory, 0, sizeof mcu_linear_memory);
+  memory->data = mcu_linear_memory;
+  memory->size = MCU_MEM_BYTES;
+  memory->pages = MCU_MEM_PAGES;
+  memory->max_pages = max_pages < MCU_MEM_PAGES ? MCU_MEM_PAGES : max_pages;
 }
 
+/* The memory is fixed: it only "grows" by nothing. */
 uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
-  uint32_t old_pages = memory->pages;
-  uint32_t new_pages = old_pages + delta;
-  if (new_pages < old_pages || new_pages > memory->max_pages || new_pages > MCU_MEM_PAGES) return UINT32_MAX;
-  /* The buffer was zeroed at allocation and pages are never shrunk. */
-  memory->pages = new_pages;
-  memory->size = new_pages * PAGE_SIZE;
-  return old_pages;
+  return delta == 0 ? memory->pages : UINT32_MAX;
 }
 
 void wasm_rt_free_memory(wasm_rt_memory_t *memory) {

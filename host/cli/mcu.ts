@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { MCU_OPTS, runMcu, type McuOpt, type McuReport } from '../mcu/run.js';
+import { MCU_OPTS, runMcu, STACK_MARGIN, type McuOpt, type McuReport } from '../mcu/run.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -27,7 +27,7 @@ export function mcuText(r: McuReport): string {
     `instructions per inference: mean ${r.instructions.mean.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}, min ${int(r.instructions.min)}, max ${int(r.instructions.max)}` +
       ` (the evaluate() call, marker overhead of ${r.instructions.calibration} subtracted)`,
     `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte array`,
-    `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (${s.pages} page${s.pages === 1 ? '' : 's'}, holds the model copy and the input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} (${int(s.stackUsed)} used at most)`,
+    `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (the model copy, its scratch and one input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} reserved (${int(s.stackUsed)} used at most, plus ${STACK_MARGIN})`,
   );
   return lines.join('\n') + '\n';
 }
