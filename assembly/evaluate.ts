@@ -86,7 +86,7 @@ export function evaluateBatch(input: usize, count: u32, out: usize): i32 {
   const stride = inputDim << 2;
   for (let i: u32 = 0; i < count; i++) {
     const at = input + <usize>i * stride;
-    const r = narrowShared ? walkNarrow(at, true) : evaluateTrusted(at);
+    const r = narrowShared ? walkNarrowShared(at) : evaluateTrusted(at);
     store<i32>(out + (<usize>i << 2), r);
     if (r < 0 && first == 0) first = r;
   }
@@ -140,12 +140,16 @@ function evaluateSearch(input: usize): i32 {
 // The host's engine runs 8-byte nodes in their own loop and 16-byte ones in walkFields
 // with a constant width; the SMALL build runs both in walkFields with the stored width.
 function evaluateTree(input: usize): i32 {
+  // MNIST's kind of tree, 8-byte nodes and one (lo, hi) pair for every coordinate, has a walk
+  // of its own; every other tree takes the walk over fields, whose width is a constant in the
+  // host's engine (one loop per width) and read at run time in a profile. The WASI build,
+  // smallest of all, has the walk over fields alone.
   if (SMALL) return walkFields(input, treeFieldBytes);
-  return treeFieldBytes == 2 ? walkNarrowTree(input) : walkFields(input, 4);
+  if (treeFieldBytes == 2 && domainStride == 0) return walkNarrowShared(input);
+  if (PROFILE) return walkFields(input, treeFieldBytes);
+  return treeFieldBytes == 2 ? walkFields(input, 2) : walkFields(input, 4);
 }
 
-/** The walk over nodes of four fields of `w` bytes (2 or 4). */
-// @ts-ignore: decorator
 @inline function walkFields(input: usize, w: usize): i32 {
   const m = treeNodeCount;
   let r = rootRef;
@@ -163,44 +167,34 @@ function evaluateTree(input: usize): i32 {
   return <i32>(r - m);
 }
 
-// 8-byte nodes (MNIST's): one u64 load, whose low word holds the test (feature, threshold)
-// and whose high word the refs (below, above); the ref taken is one half of the high word,
-// picked by the test. Only constant shifts by 32 split the u64, which a 32-bit core (the
-// Cortex-M4 through wasm2c) does for free: a variable u64 shift, the obvious way to pick a
-// ref, cost it 8 instructions a node. The walk is a chain of dependent loads, so the domain
-// checks stay off it: each coordinate read is folded into one running value judged after the
-// walk (a coordinate outside its domain still steers the walk through validated nodes; then
-// the whole input is refused). With one (lo, hi) pair for every coordinate that is a
-// subtraction and a max.
-function walkNarrowTree(input: usize): i32 {
-  return walkNarrow(input, domainStride == 0);
-}
-
-// `shared` is a constant in the batch loop's copy (MNIST's case, timed by the benchmarks); one
-// copy for single inputs decides it per node, which costs a predictable branch.
-// @ts-ignore: decorator
-@inline function walkNarrow(input: usize, shared: bool): i32 {
+// 8-byte nodes with one (lo, hi) pair for every coordinate (MNIST's): one u64 load, whose
+// low word holds the test (feature, threshold) and whose high word the refs (below, above);
+// the ref taken is one half of the high word, picked by the test. Only constant shifts
+// by 32 split the u64, which a 32-bit core (the Cortex-M4 through wasm2c) does for free: a
+// variable u64 shift, the obvious way to pick a ref, cost it 8 instructions a node. The walk
+// is a chain of dependent loads, so the domain check stays off it: each coordinate read is
+// folded into one running value (x − lo, unsigned, its maximum) judged after the walk; a
+// coordinate outside the domain still steers the walk through validated nodes, then the whole
+// input is refused.
+function walkNarrowShared(input: usize): i32 {
   const nodes = treeNodes;
   const m = treeNodeCount;
   const lo = load<i32>(domain);
   const span = <u32>(load<i32>(domain + 4) - lo);
-  let worst: u32 = 0; // shared domain: the largest x − lo seen, unsigned
-  let outside = false; // per-coordinate domains
+  let worst: u32 = 0;
   let r = rootRef;
   while (r < m) {
     const node = nodes + (<usize>r << 3);
     const v = load<u64>(node);
     const test = <u32>v; //              feature | threshold << 16
     const refs = <u32>(v >>> 32); //     below | above << 16
-    const f = <usize>(test & 0xffff);
-    const x = load<i32>(input + (f << 2));
-    if (shared) worst = max(worst, <u32>(x - lo));
-    else outside |= outOfDomain(x, f);
+    const x = load<i32>(input + (<usize>(test & 0xffff) << 2));
+    worst = max(worst, <u32>(x - lo));
     const above = x >= <i32>test >> 16;
     if (COUNTING) { touch(node, 4, true); touch(node + (above ? T_ABOVE << 1 : T_BELOW << 1), 2, true); countCmp(1, 1); }
-    r = (refs >>> (<u32>above << 4)) & 0xffff;
+    r = above ? refs >>> 16 : refs & 0xffff;
   }
-  return outside || worst > span ? -ErrorCode.InputOutOfDomain : <i32>(r - m);
+  return worst > span ? -ErrorCode.InputOutOfDomain : <i32>(r - m);
 }
 
 /** The input as i64 at the start of the scratch, every coordinate checked against the

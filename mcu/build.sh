@@ -4,7 +4,8 @@
 #   const array in flash and the bare-metal wasm2c runtime (mcu/wasm-rt-mcu.c).
 #
 # usage: mcu/build.sh MODEL.cnb OUTDIR [options]
-#   --engine release|counting   engine build (default release)
+#   --engine release|counting   the engine profile of the model's kind, release or counting
+#                               (default release); full|full-counting: the whole engine
 #   --opt Os|O2|O3              optimization (default Os)
 #   --empty-model               an empty model array (for flash "without the model")
 #   --memory BYTES              linear memory (default: what the model needs: blob, scratch, one input)
@@ -35,11 +36,25 @@ while [[ $# -gt 0 ]]; do
     *) die "unknown option $1" ;;
   esac
 done
+# The engine: the profile of the model's kind (assembly/profile.ts), release or counting; the
+# counting profiles are built here on first use. --engine full takes the whole engine.
+KIND_NAME="$(node -e 'const b=require("fs").readFileSync(process.argv[1]); if (b.length < 64) process.exit(1); const k=["","search","tree","dense","program","graph"][b[16]]; if (!k) process.exit(1); console.log(k)' "$MODEL")" ||
+  die "$MODEL: not a blob of a kind this version runs"
 case "$ENGINE" in
-  release) WASM="$ROOT/build/condnet.wasm"; DEFS="" ;;
-  counting) WASM="$ROOT/build/condnet-counting.wasm"; DEFS="-DMCU_COUNTING" ;;
-  *) die "--engine must be release or counting" ;;
+  release) TARGET="$KIND_NAME"; DEFS="" ;;
+  counting) TARGET="$KIND_NAME-counting"; DEFS="-DMCU_COUNTING" ;;
+  full) TARGET="release"; DEFS="" ;;
+  full-counting) TARGET="counting"; DEFS="-DMCU_COUNTING" ;;
+  *) die "--engine must be release, counting, full or full-counting" ;;
 esac
+case "$TARGET" in
+  release) WASM="$ROOT/build/condnet.wasm" ;;
+  counting) WASM="$ROOT/build/condnet-counting.wasm" ;;
+  *) WASM="$ROOT/build/condnet-$TARGET.wasm" ;;
+esac
+if [[ "$TARGET" == *-counting && ! -f "$WASM" ]]; then
+  (cd "$ROOT" && node scripts/build-engines.mjs "$TARGET") || die "building the $TARGET engine profile failed"
+fi
 case "$OPT" in Os|O2|O3|O1) ;; *) die "--opt must be Os, O1, O2 or O3" ;; esac
 
 for t in wasm2c arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-nm node; do
@@ -117,7 +132,7 @@ MODEL_BYTES=$(symsize mcu_model); MODEL_BYTES=${MODEL_BYTES:-0}
 BEGIN=$(sym mcu_mark_begin); END=$(sym mcu_mark_end)
 [[ -n "$BEGIN" && -n "$END" ]] || die "marker symbols not found in fw.elf"
 {
-  echo "engine=$ENGINE"
+  echo "engine=$(basename "$WASM")"
   echo "opt=$OPT"
   echo "text=$TEXT"
   echo "rodata=$RODATA"
