@@ -32,7 +32,9 @@
 #include <string.h>
 
 #include "condnet.h"
+#ifndef MCU_COMPILED
 #include "model.h" /* MCU_MODEL (const uint8_t[], 8-aligned) and MCU_MODEL_LEN */
+#endif
 #include "semihost.h"
 #include "wasm-rt-impl.h"
 
@@ -106,17 +108,33 @@ int main(void) {
     return 4;
   }
 
+  uint8_t hdr_in[12];
+  int32_t fd = semihost_open(MCU_INPUTS, 1);
+  if (fd < 0) mcu_fatal("cannot open the inputs file " MCU_INPUTS);
+  if (semihost_read(fd, hdr_in, 12) != 0 || memcmp(hdr_in, "CNMI", 4) != 0) mcu_fatal("bad inputs header");
+  uint32_t dim = rd32(hdr_in + 4), count = rd32(hdr_in + 8);
+
+#ifdef MCU_COMPILED
+  /* A compiled model (`condnet compile`): the model is the module's code and data, so there is
+   * nothing to copy or validate; one input goes at align8(heapBase), as host/engine/engine.ts
+   * places it. */
+  uint32_t input_at = align8(Z_condnetZ_heapBase(&inst));
+  uint64_t need = (uint64_t)input_at + 4u * (uint64_t)dim;
+  if (need > mem->size) mcu_fatal("linear memory: MCU_MEM_BYTES too small for one input");
+  put_s("mcu: engine=compiled");
+  put_kv("heapBase", Z_condnetZ_heapBase(&inst));
+  put_kv("inputAt", input_at);
+  put_kv("dim", dim);
+  put_kv("count", count);
+  put_kv("memoryBytes", mcu_mem_bytes);
+  put_s("\n");
+#else
   /* The model through an opaque pointer: GCC may otherwise materialize a second
    * copy of a static const array for the memcpy below (seen with GCC 12 -Os). */
   const uint8_t *model = MCU_MODEL;
   uint32_t model_len = MCU_MODEL_LEN; /* opaque too, so an empty-model build keeps all the code */
   __asm__("" : "+r"(model), "+r"(model_len));
   if (model_len < 64) mcu_fatal("model shorter than a header (an empty-model build is for size only)");
-  uint8_t hdr_in[12];
-  int32_t fd = semihost_open(MCU_INPUTS, 1);
-  if (fd < 0) mcu_fatal("cannot open the inputs file " MCU_INPUTS);
-  if (semihost_read(fd, hdr_in, 12) != 0 || memcmp(hdr_in, "CNMI", 4) != 0) mcu_fatal("bad inputs header");
-  uint32_t dim = rd32(hdr_in + 4), count = rd32(hdr_in + 8);
 
   /* Layout as host/engine/engine.ts: blob at align8(heapBase), then the
    * scratch its header declares, then one input (8-aligned). */
@@ -151,6 +169,7 @@ int main(void) {
     flush();
     return 1;
   }
+#endif
 
   /* Calibration pair: what the plugin counts around no call at all. */
   mcu_mark_begin();

@@ -102,13 +102,14 @@ void *wasm_rt_exception(void) { return 0; }
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
   if (g_memory_taken) mcu_fatal("wasm-rt: only one linear memory");
-  if (initial_pages > MCU_MEM_PAGES) mcu_fatal("wasm-rt: initial memory exceeds MCU_MEM_BYTES");
+  /* The module may declare more pages than the buffer covers (a compiled model asks for a
+   * page beyond its data): what it reads or writes past MCU_MEM_BYTES traps all the same. */
   g_memory_taken = 1;
   memset(mcu_linear_memory, 0, sizeof mcu_linear_memory);
   memory->data = mcu_linear_memory;
   memory->size = MCU_MEM_BYTES;
-  memory->pages = MCU_MEM_PAGES;
-  memory->max_pages = max_pages < MCU_MEM_PAGES ? MCU_MEM_PAGES : max_pages;
+  memory->pages = initial_pages > MCU_MEM_PAGES ? initial_pages : MCU_MEM_PAGES;
+  memory->max_pages = max_pages < memory->pages ? memory->pages : max_pages;
 }
 
 /* The memory is fixed: it only "grows" by nothing. */

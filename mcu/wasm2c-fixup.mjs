@@ -39,6 +39,9 @@ replaceOnce('RANGE_CHECK', `#define RANGE_CHECK(mem, offset, len)               
   if (UNLIKELY(offset + (uint64_t)len > mem->size)) \\
     TRAP(OOB);`, `/* mcu/wasm2c-fixup.mjs: checked against the fixed size of the one linear memory, in 32 bits. */
 extern uint8_t mcu_linear_memory[];
+/* The memory's fixed address (mcu/mps2-an386.ld places it first in RAM, and checks): a
+ * constant, so an access is one add to the input's address, then immediate offsets. */
+#define MCU_MEM_ADDR 0x20000000u
 #define RANGE_CHECK(mem, offset, len)                             \\
   if (UNLIKELY((u32)(offset) > (u32)(MCU_MEM_BYTES - (len)))) \\
     TRAP(OOB);`);
@@ -54,7 +57,7 @@ replaceOnce('little-endian loads', `#define DEFINE_LOAD(name, t1, t2, t3)       
   static inline __attribute__((always_inline)) t3 name(wasm_rt_memory_t* mem, u64 addr) { \\
     MEMCHECK(mem, addr, t1);                                                           \\
     t1 result;                                                                         \\
-    wasm_rt_memcpy(&result, &mcu_linear_memory[(u32)addr], sizeof(t1));               \\
+    wasm_rt_memcpy(&result, (uint8_t*)MCU_MEM_ADDR + (u32)addr, sizeof(t1));           \\
     return (t3)(t2)result;                                                             \\
   }`);
 
@@ -67,7 +70,7 @@ replaceOnce('little-endian stores', `#define DEFINE_STORE(name, t1, t2)         
   static inline __attribute__((always_inline)) void name(wasm_rt_memory_t* mem, u64 addr, t2 value) { \\
     MEMCHECK(mem, addr, t1);                                                               \\
     t1 wrapped = (t1)value;                                                                \\
-    wasm_rt_memcpy(&mcu_linear_memory[(u32)addr], &wrapped, sizeof(t1));                   \\
+    wasm_rt_memcpy((uint8_t*)MCU_MEM_ADDR + (u32)addr, &wrapped, sizeof(t1));               \\
   }`);
 
 writeFileSync(file, c);

@@ -63,6 +63,18 @@ export class Engine {
     if (bytes > have) this.ex.memory.grow(Math.ceil((bytes - have) / 65536));
   }
 
+  /** An engine that is a compiled model (`condnet compile`): nothing to load, its inputs go
+   *  at heapBase(). The module has the engine's evaluate, evaluateBatch (and, in its counting
+   *  variant, counter) exports, so everything below works on it unchanged. */
+  static forModule(wasm: Uint8Array, dim: number, variant: EngineVariant = 'release'): Engine {
+    const engine = new Engine(variant, new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>));
+    engine.blobAt = align8(engine.ex.heapBase());
+    engine.blobLen = 0;
+    engine.dim = dim;
+    engine.scratch = 0;
+    return engine;
+  }
+
   /** Copy a blob in and validate it; returns the engine's ErrorCode (Ok = 0). */
   load(blob: Uint8Array): ErrorCode {
     this.blobAt = align8(this.ex.heapBase());

@@ -18,6 +18,8 @@ import { countsText } from '../measure/counts.js';
 import { CondnetError } from '../errors.js';
 import { readBlob } from '../format/reader.js';
 import { readModel } from '../io/read-model.js';
+import { compileModel } from '../compile/compile.js';
+import { openModel } from '../engine/model.js';
 
 export const MCU_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MCU_OPTS = ['Os', 'O2', 'O3'] as const;
@@ -34,6 +36,30 @@ export interface McuOptions {
   workDir?: string;
   /** QEMU time limit per run, seconds (default 1800). */
   timeoutSeconds?: number;
+  /** Run the model compiled to its own module instead of the engine: the modules' paths
+   *  (compileForDevice writes them). */
+  compiled?: CompiledForDevice;
+}
+
+/** A model compiled for the device: its release module and, for --counting, its counting one. */
+export interface CompiledForDevice {
+  release: string;
+  counting?: string;
+}
+
+/** Compile a model for the device (host/compile): one input after heapBase is all its memory,
+ *  a constant the C compiler sees (docs/COMPILE.md). Writes `model.wasm` (and
+ *  `model-counting.wasm`) into `dir`. */
+export async function compileForDevice(blob: Uint8Array, dir: string, counting: boolean): Promise<CompiledForDevice> {
+  const { network } = readBlob(blob);
+  mkdirSync(dir, { recursive: true });
+  const one = async (c: boolean, name: string) => {
+    const { wasm } = await compileModel(blob, { counting: c, deviceInputBytes: 4 * network.dim });
+    const path = join(dir, name);
+    writeFileSync(path, wasm);
+    return path;
+  };
+  return { release: await one(false, 'model.wasm'), ...(counting ? { counting: await one(true, 'model-counting.wasm') } : {}) };
 }
 
 export interface McuSizes {
@@ -170,7 +196,7 @@ export const STACK_MARGIN = 256;
 
 /** Build the firmware for `modelPath`, run `ds` through it in QEMU, compare with Node. */
 export function runMcu(modelPath: string, ds: Dataset, opts: McuOptions = {}): McuReport {
-  const { network } = readBlob(readModel(modelPath));
+  const { network } = openModel(readModel(modelPath), modelPath);
   if (network.dim !== ds.dim) throw new McuError(`${ds.name} has ${ds.dim} features, the model expects ${network.dim}`);
   if (opts.limit !== undefined && opts.limit < ds.n) ds = sliceDataset(ds, 0, opts.limit);
   if (ds.n === 0) throw new McuError(`${ds.name}: no inputs`);
@@ -180,8 +206,8 @@ export function runMcu(modelPath: string, ds: Dataset, opts: McuOptions = {}): M
 /** The same on inputs already quantized: `n` rows of the model's d i32 in `xq`. */
 export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datasetName: string, opts: McuOptions = {}): McuReport {
   const opt = opts.opt ?? 'Os';
-  const blob = readModel(modelPath);
-  const { network } = readBlob(blob);
+  const model = openModel(readModel(modelPath), modelPath);
+  const { blob, network } = model;
   const ds = { name: datasetName, dim: network.dim };
   if (xq.length < n * ds.dim) throw new McuError(`${datasetName}: fewer than ${n} rows of ${ds.dim} values`);
 
@@ -193,8 +219,15 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
   let sizedDir = '';
   const t0 = performance.now();
   const fw = join(work, 'release');
+  // The firmware's build reads the model's kind and width from a blob file: a compiled model
+  // hands over the blob it carries.
+  const blobPath = model.compiled ? join(work, 'model.cnb') : modelPath;
+  if (model.compiled) writeFileSync(blobPath, blob);
+  const compiled = opts.compiled;
+  if (compiled && opts.counting && !compiled.counting) throw new McuError('--counting on a compiled model needs its counting variant');
   const build = (dir: string, engine: string, stack: number) =>
-    sh('build.sh', [modelPath, dir, '--engine', engine, '--opt', opt, '--stack', String(stack)], `building the ${engine} firmware`);
+    sh('build.sh', [blobPath, dir, '--engine', engine, '--opt', opt, '--stack', String(stack),
+      ...(compiled ? ['--compiled', engine === 'counting' ? compiled.counting! : compiled.release] : [])], `building the ${engine} firmware`);
   build(fw, 'release', PROBE_STACK);
   let fwc: string | undefined;
   if (opts.counting) {
