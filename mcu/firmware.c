@@ -60,10 +60,23 @@ static void put_s(const char *s) {
     out_buf[out_len++] = *s++;
   }
 }
+/* Decimal by long division of four 16-bit limbs by 10 in 32-bit arithmetic: a 64-bit `%`
+ * would link libgcc's __udivmoddi4, 700 bytes of flash for printing. */
 static void put_u64(uint64_t v) {
   char tmp[24];
   int n = 0;
-  do { tmp[n++] = (char)('0' + (int)(v % 10)); v /= 10; } while (v);
+  uint32_t limb[4] = { (uint32_t)(v >> 48), (uint32_t)(v >> 32) & 0xffff, (uint32_t)(v >> 16) & 0xffff, (uint32_t)v & 0xffff };
+  do {
+    uint32_t r = 0, any = 0;
+    for (int k = 0; k < 4; k++) {
+      uint32_t cur = r << 16 | limb[k];
+      limb[k] = cur / 10;
+      r = cur % 10;
+      any |= limb[k];
+    }
+    tmp[n++] = (char)('0' + r);
+    if (!any) break;
+  } while (1);
   char s[24];
   for (int i = 0; i < n; i++) s[i] = tmp[n - 1 - i];
   s[n] = 0;

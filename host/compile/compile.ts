@@ -71,7 +71,7 @@ export async function compileModel(blob: Uint8Array, opts: CompileOptions = {}):
   let errors = '';
   const r = await main([
     GENERATED_PATH, '--baseDir', PACKAGE_ROOT, '--outFile', 'model.wasm',
-    '--runtime', 'stub', '--use', 'abort=', '--initialMemory', String(initialPages(blob)), '--noAssert', '-O3', '--shrinkLevel', '1',
+    '--runtime', 'stub', '--use', 'abort=', '--memoryBase', '8', '--initialMemory', String(initialPages(blob)), '--noAssert', '-O3', '--shrinkLevel', '1',
     '--use', `CONDNET_KINDS=${kinds}`, ...(opts.counting ? ['--use', 'CONDNET_COUNTING=1'] : []),
   ], {
     readFile: (name, baseDir) => {

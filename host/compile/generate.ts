@@ -97,6 +97,8 @@ function domainFold(net: Network) {
   // the span exactly when one of them does: one instruction a read instead of a max's three.
   const or = shared && span < 0xffffffff && ((span + 1) & span) === 0;
   return {
+    lo: (f: number) => lo[f],
+    span: (f: number) => (hi[f] - lo[f]) >>> 0,
     declare: shared ? 'let worst: u32 = 0;' : 'let bad = false;',
     check: (f: number) => (or ? `worst |= <u32>(x - ${lo[0]});` : shared ? `worst = max(worst, <u32>(x - ${lo[0]}));`
       : `bad = bad || <u32>(x - ${lo[f]}) > <u32>${(hi[f] - lo[f]) >>> 0};`),
@@ -117,10 +119,20 @@ function treeSource(net: TreeNetwork, opts: GenerateOptions): string {
       out.push(`${pad}cls = ${ref - m};`);
       return;
     }
-    out.push(`${pad}x = load<i32>(input, ${4 * net.feature[ref]});`);
-    out.push(`${pad}${dom.check(net.feature[ref])}`);
+    const f = net.feature[ref];
+    out.push(`${pad}x = load<i32>(input, ${4 * f});`);
+    // x ≥ θ compared as the unsigned offset u = x − lo: an x outside the domain wraps above
+    // every offset inside it, so when 0 < θ − lo ≤ span an x taken below is inside and only
+    // the side above checks it (half the checks; the engine's answer is unchanged, a refusal
+    // whichever way the bad x went). A test over two leaves keeps its check first, so that
+    // the compiler makes it a select.
+    const t = net.threshold[ref] - dom.lo(f);
+    const unsigned = t >= 1 && t <= dom.span(f) && (net.above[ref] < m || net.below[ref] < m);
+    const u = dom.lo(f) === 0 ? '<u32>x' : `<u32>(x - ${dom.lo(f)})`;
+    if (!unsigned) out.push(`${pad}${dom.check(f)}`);
     out.push(`${pad}if (COUNTING) { counters.cmp++; counters.wordOps++; counters.loads += ${3 * w}; }`);
-    out.push(`${pad}if (x >= ${net.threshold[ref]}) {`);
+    out.push(`${pad}if (${unsigned ? `${u} >= ${t}` : `x >= ${net.threshold[ref]}`}) {`);
+    if (unsigned) out.push(`${pad}  ${dom.check(f)}`);
     emit(net.above[ref], depth + 1);
     out.push(`${pad}} else {`);
     emit(net.below[ref], depth + 1);
