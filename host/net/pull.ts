@@ -10,6 +10,8 @@
 
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { ErrorCode } from '../../assembly/format.js';
 import { Engine } from '../engine/engine.js';
 import { CondnetError } from '../errors.js';
@@ -46,7 +48,7 @@ export interface PullOptions {
 class Refusal extends Error {}
 
 /** The hash an ETag of the form "sha256-<hex>" quotes, if it is one. */
-function etagHash(etag: string | null): string | undefined {
+function etagHash(etag: string | undefined): string | undefined {
   return etag?.match(/^"sha256-([0-9a-f]{64})"$/)?.[1];
 }
 
@@ -63,66 +65,80 @@ async function hashFile(path: string): Promise<{ hash: string; bytes: number }> 
 
 type Transfer = { status: 304 } | { status: 200; body: Uint8Array; want: string | undefined };
 
-/** Fetch `target`, streaming and counting the body; every refusal is a Refusal. */
-async function transfer(target: URL, localHash: string | undefined, signal: AbortSignal, maxBytes: number): Promise<Transfer> {
-  let res: Response;
-  try {
-    res = await fetch(target, {
-      headers: localHash ? { 'if-none-match': etagOf(localHash) } : {},
-      signal,
-      redirect: 'manual',
+/** GET `target` with node:http(s), streaming and counting the body; every refusal is a Refusal.
+ *  Not fetch: Node 20's fetch, aborted while a body is read, rejects the read but leaves the
+ *  connection open and the body coming; a destroyed http request closes its socket. */
+function transfer(target: URL, localHash: string | undefined, signal: AbortSignal, maxBytes: number): Promise<Transfer> {
+  return new Promise<Transfer>((resolve, reject) => {
+    let settled = false;
+    const finish = (r: Transfer | Refusal): void => {
+      if (settled) return;
+      settled = true;
+      if (r instanceof Refusal) {
+        req.destroy();
+        reject(r);
+      } else resolve(r);
+    };
+    const get = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    // agent: false — a connection of its own, closed with the request, never pooled.
+    const req = get(target, { method: 'GET', agent: false, signal, headers: localHash ? { 'if-none-match': etagOf(localHash) } : {} });
+    let response: IncomingMessage | undefined;
+    let received = 0;
+    req.on('error', (e) => finish(new Refusal(
+      response === undefined ? `cannot reach the server (${causeOf(e)})`
+        // Bytes past the declared length break the connection's next parse; the body was whole.
+        : response.complete ? `the server sent more than the ${response.headers['content-length'] ?? '?'} bytes it declared (${causeOf(e)})`
+          : `the download broke off after ${received.toLocaleString('en-US')} bytes (${causeOf(e)})`)));
+    req.on('response', (res) => {
+      response = res;
+      const refuse = (reason: string) => finish(new Refusal(reason));
+      const status = res.statusCode ?? 0;
+      if (status === 304 && localHash) return finish({ status: 304 });
+      if (status >= 300 && status < 400 && res.headers.location !== undefined) {
+        return refuse(`the server redirected (HTTP ${status} to ${res.headers.location}); redirects are not followed`);
+      }
+      if (status !== 200) return refuse(`the server answered HTTP ${status}`);
+      const declaredText = res.headers['content-length'];
+      let declared: number | undefined;
+      if (declaredText !== undefined) {
+        if (!/^\d+$/.test(declaredText)) return refuse(`the Content-Length "${declaredText}" is not a number of bytes`);
+        declared = Number(declaredText);
+        if (declared > maxBytes) return refuse(`the server declares ${declared.toLocaleString('en-US')} bytes, over the limit of ${formatBytes(maxBytes)} (--max-bytes)`);
+      }
+      // A declared length is the whole body's room, taken once (its pages are touched only as
+      // bytes arrive); without one, chunks are kept and joined at the end. Either way at most
+      // maxBytes (or the declared length) are ever held.
+      const room = declared !== undefined ? Buffer.allocUnsafe(declared) : undefined;
+      const chunks: Buffer[] = [];
+      const limit = declared ?? maxBytes;
+      const brokeOff = (why: string) => refuse(`the download broke off after ${received.toLocaleString('en-US')} bytes (${why})`);
+      res.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        if (received + chunk.length > limit) {
+          return refuse(declared !== undefined
+            ? `the server sent more than the ${declared.toLocaleString('en-US')} bytes it declared`
+            : `the body passed ${formatBytes(maxBytes)} (--max-bytes) and was cut off`);
+        }
+        if (room) chunk.copy(room, received);
+        else chunks.push(chunk);
+        received += chunk.length;
+      });
+      res.on('error', (e) => brokeOff(causeOf(e)));
+      res.on('close', () => {
+        if (!res.complete) return brokeOff('the connection closed');
+        if (declared !== undefined && received !== declared) {
+          return refuse(`the download broke off: received ${received.toLocaleString('en-US')} bytes, the server declared ${declared.toLocaleString('en-US')}`);
+        }
+        const hash = res.headers[SHA256_HEADER];
+        finish({
+          status: 200,
+          body: room ?? Buffer.concat(chunks, received),
+          want: (Array.isArray(hash) ? hash[0] : hash) ?? etagHash(res.headers.etag),
+        });
+      });
     });
-  } catch (e) {
-    throw new Refusal(`cannot reach the server (${causeOf(e)})`);
-  }
-  const refuse = async (reason: string): Promise<never> => {
-    await res.body?.cancel().catch(() => {});
-    throw new Refusal(reason);
-  };
-  if (res.status === 304 && localHash) return { status: 304 };
-  if (res.status >= 300 && res.status < 400 && res.headers.has('location')) {
-    return refuse(`the server redirected (HTTP ${res.status} to ${res.headers.get('location')}); redirects are not followed`);
-  }
-  if (res.status !== 200) return refuse(`the server answered HTTP ${res.status}`);
-  const declaredText = res.headers.get('content-length');
-  let declared: number | undefined;
-  if (declaredText !== null) {
-    if (!/^\d+$/.test(declaredText)) return refuse(`the Content-Length "${declaredText}" is not a number of bytes`);
-    declared = Number(declaredText);
-    if (declared > maxBytes) return refuse(`the server declares ${declared.toLocaleString('en-US')} bytes, over the limit of ${formatBytes(maxBytes)} (--max-bytes)`);
-  }
-  if (!res.body) return refuse('the response has no body');
-  // A declared length is the whole body's room, taken once; without one, chunks are kept and
-  // joined at the end. Either way at most maxBytes (or the declared length) are ever held.
-  const room = declared !== undefined ? new Uint8Array(declared) : undefined;
-  const chunks: Uint8Array[] = [];
-  const limit = declared ?? maxBytes;
-  let received = 0;
-  const reader = res.body.getReader();
-  for (;;) {
-    let next: ReadableStreamReadResult<Uint8Array>;
-    try {
-      next = await reader.read();
-    } catch (e) {
-      throw new Refusal(`the download broke off after ${received.toLocaleString('en-US')} bytes (${causeOf(e)})`);
-    }
-    if (next.done) break;
-    const chunk = next.value;
-    if (received + chunk.length > limit) {
-      await reader.cancel().catch(() => {});
-      throw new Refusal(declared !== undefined
-        ? `the server sent more than the ${declared.toLocaleString('en-US')} bytes it declared`
-        : `the body passed ${formatBytes(maxBytes)} (--max-bytes) and was cut off`);
-    }
-    if (room) room.set(chunk, received);
-    else chunks.push(chunk);
-    received += chunk.length;
-  }
-  if (declared !== undefined && received !== declared) {
-    throw new Refusal(`the download broke off: received ${received.toLocaleString('en-US')} bytes, the server declared ${declared.toLocaleString('en-US')}`);
-  }
-  const body = room ?? Buffer.concat(chunks, received);
-  return { status: 200, body, want: res.headers.get(SHA256_HEADER) ?? etagHash(res.headers.get('etag')) };
+    req.end();
+  });
 }
 
 export async function pullModel(url: string, path: string, opts: PullOptions = {}): Promise<PullResult> {
@@ -149,8 +165,8 @@ export async function pullModel(url: string, path: string, opts: PullOptions = {
     fail(`cannot read ${path} (${ioReason(e)})`);
   }
 
-  // The deadline is this timer, not a signal handed to fetch alone: it ends the call at
-  // timeoutMs whatever the transfer is doing, and aborts the transfer (closing the socket).
+  // The deadline is this timer: it ends the call at timeoutMs whatever the transfer is doing,
+  // and aborts the transfer, which destroys the request and closes its socket.
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
@@ -199,7 +215,7 @@ function ioReason(e: unknown): string {
   return err.code ? `${err.code}: ${err.message.replace(/^[A-Z]+: /, '')}` : String(err.message ?? e);
 }
 
-/** The innermost reason of a fetch failure (undici wraps it in `cause`). */
+/** The innermost reason of a failure (an abort carries the deadline's Refusal as `cause`). */
 function causeOf(e: unknown): string {
   let err = e as { message?: string; code?: string; cause?: unknown; name?: string };
   while (err && typeof err === 'object' && err.cause) err = err.cause as typeof err;
