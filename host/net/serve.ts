@@ -58,7 +58,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const NAME = /^[A-Za-z0-9._-]+\.cnb$/;
 /** The Host names a loopback server answers to; a port, when given, must be its own. */
 const HOST_HEADER = /^(localhost|127\.0\.0\.1|\[::1\])(?::(\d+))?$/i;
-/** A file changed (ctime) this recently may change again within its timestamps' resolution with the
+/** A file modified this recently may change again within its timestamps' resolution with the
  *  same identity, so its read is not kept ("racy" entries, as git calls them). */
 const RACY_MS = 2_000;
 
@@ -119,7 +119,7 @@ export class ModelStore {
     }
     this.forget(name);
     this.reads++;
-    const racy = Date.now() - Number(st.ctimeMs) < RACY_MS;
+    const racy = Date.now() - Number(st.mtimeMs) < RACY_MS;
     const entry: Cached = {
       identity,
       bytes: Number(st.size),
@@ -225,7 +225,11 @@ async function handle(store: ModelStore, port: number, req: IncomingMessage, res
     return void res.end();
   }
   res.writeHead(200, { ...headers, 'content-type': 'application/octet-stream', 'content-length': m.bytes.length });
-  res.end(req.method === 'HEAD' ? undefined : m.bytes);
+  if (req.method === 'HEAD') return void res.end();
+  // End only once the body is with the kernel: Node counts a connection whose response has
+  // ended as idle, and a stopping server closes idle connections, which would cut a body
+  // still being written to a slow reader.
+  res.write(m.bytes, () => res.end());
 }
 
 /** Serve `folder` on loopback; resolves once listening. */
@@ -237,8 +241,12 @@ export async function serveModels(folder: string, opts: ServeOptions = {}): Prom
   let port = opts.port ?? 0;
   let closing = false;
   const server = createServer((req, res) => {
-    // A stopping server finishes this request and closes the connection after it.
+    // A stopping server finishes this request and closes the connection after it; a request
+    // in flight when it began stopping closes its connection when it finishes.
     if (closing) res.setHeader('connection', 'close');
+    res.on('finish', () => {
+      if (closing) server.closeIdleConnections();
+    });
     handle(store, port, req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, `${(e as Error).message}\n`);
       else res.destroy();
@@ -260,11 +268,12 @@ export async function serveModels(folder: string, opts: ServeOptions = {}): Prom
     close: (graceMs = DEFAULT_GRACE_MS) => closed ??= new Promise<void>((done) => {
       closing = true;
       const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+      // Stops listening and closes the idle connections (Node ≥ 19); calls back once the
+      // last connection has closed.
       server.close(() => {
         clearTimeout(cut);
         done();
       });
-      server.closeIdleConnections();
     }),
   };
 }
