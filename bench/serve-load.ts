@@ -111,10 +111,9 @@ export async function serveLoad(opts: LoadOptions): Promise<LoadResult> {
     const { workerData } = require('node:worker_threads');
     import(workerData.atomicWrite).then(({ writeFileAtomic }) => {
       const { shared, path, versions, every } = workerData;
-      for (let k = 1; Atomics.load(shared, 0) === 0; k++) {
+      for (let k = 1; Atomics.wait(shared, 0, 0, every) === 'timed-out'; k++) {
         writeFileAtomic(path, versions[k % versions.length]);
         Atomics.add(shared, 1, 1);
-        Atomics.wait(shared, 0, 0, every);
       }
     });`, { eval: true, workerData: { atomicWrite, shared, path: model, versions: opts.versions, every: opts.replaceEveryMs } });
 
