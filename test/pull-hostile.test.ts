@@ -163,7 +163,7 @@ test('pull against hostile servers: within its --timeout, memory bounded by the 
         const started = server.firstRequest();
         assert.ok(started !== undefined, 'the pull reached the server');
         const ms = r.exitedAt - started;
-        rows.push(`${c.name}: ${Math.round(ms)} ms after its request, peak ${(r.maxRss / MiB).toFixed(0)} MiB (a body-less pull: ${(base.maxRss / MiB).toFixed(0)} MiB)`);
+        rows.push(`${c.name}: ${Math.round(ms)} ms after its request, peak ${(r.maxRss / MiB).toFixed(0)} MiB (a body-less pull: ${(base.maxRss / MiB).toFixed(0)} MiB): ${r.err.trim()}`);
         assert.equal(r.code, 1, r.err);
         assert.match(r.err, /^condnet: pull \S+: .+; \S+m\.cnb kept as it was\n$/);
         assert.match(r.err, c.reason);
