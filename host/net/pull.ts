@@ -44,8 +44,8 @@ export interface PullOptions {
   maxBytes?: number;
 }
 
-/** Why a transfer failed, said in the PullError's words. */
-class Refusal extends Error {}
+/** Why a transfer failed, in the words the PullError then says (never shown alone). */
+class Refusal extends CondnetError {}
 
 /** The hash an ETag of the form "sha256-<hex>" quotes, if it is one. */
 function etagHash(etag: string | undefined): string | undefined {
