@@ -105,10 +105,14 @@ export class ModelStore {
     try {
       st = await lstat(path, { bigint: true });
     } catch (e) {
+      this.forget(name);
       const code = (e as NodeJS.ErrnoException).code;
       return code === 'ENOENT' || code === 'ENOTDIR' ? notServed(404, 'no such model') : notServed(500, `${name}: cannot read (${code})`);
     }
-    if (!st.isFile()) return notServed(404, `${name} is not a regular file in the folder; not served`);
+    if (!st.isFile()) {
+      this.forget(name);
+      return notServed(404, `${name} is not a regular file in the folder; not served`);
+    }
     if (st.size > BigInt(this.maxBytes)) return notServed(500, `${name} is larger than ${formatBytes(this.maxBytes)} (--max-bytes); not served`);
     const identity = `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
     const hit = this.cache.get(name);
