@@ -50,7 +50,8 @@ test('a 200 MB one-line file under a 64 MiB budget fails fast with a located mes
   const base = await runCli(['build', small, '-o', join(dir, 'small.cnb')], { env });
   assert.equal(base.code, 0, base.err);
   const digits = oneLine('digits.csv', '7', 200 * MiB);
-  const cells = oneLine('cells.csv', '1,', 200 * MiB);
+  // Endless cells stop at the 65,538th (130 KB): a 16 MiB line shows it as well as 200 MB would.
+  const cells = oneLine('cells.csv', '1,', 16 * MiB);
   const zero = openSync('/dev/zero', 'r');
   const stdin = openSync(digits, 'r');
   const runs = [
