@@ -14,4 +14,8 @@ export const BAD_DATA: [string, string, string, number, number, RegExp][] = [
   ['jsonl non-number', 'a.jsonl', '{"x":[1,2],"y":0}\n{"x":[1,"q"],"y":1}\n', 2, 2, /x\[1\] = "q" is not a finite number/],
   ['jsonl ragged', 'a.jsonl', '{"x":[1,2],"y":0}\n{"y":1,"x":[1]}\n', 2, 8, /expected 2 features, found 1/],
   ['jsonl missing label', 'a.jsonl', '{"x":[1,2]}\n', 1, 1, /missing "y"/],
+  // 2^53 + 1 reads as 2^53: refused where read, not later as a contradiction.
+  ['integer beyond 2^53', 'a.csv', '9007199254740992,a\n9007199254740993,b\n', 2, 1, /"9007199254740993" is an integer beyond 2\^53 that a double cannot hold exactly \(it would read as 9007199254740992\)/],
+  ['jsonl integer beyond 2^53', 'a.jsonl', '{"x":[9007199254740992],"y":0}\n{"x":[-9007199254740993],"y":1}\n', 2, 7, /"-9007199254740993" is an integer beyond 2\^53/],
+  ['jsonl label beyond 2^53', 'a.jsonl', '{"x":[1],"y":9007199254740993}\n', 1, 14, /"9007199254740993" is an integer beyond 2\^53/],
 ];

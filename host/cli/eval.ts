@@ -1,10 +1,10 @@
 // condnet eval <model.cnb> [--input file]: feature rows in (else stdin), one label per line out.
 
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { evaluateRows } from '../engine/evaluate-rows.js';
 import { readBlob } from '../format/reader.js';
 import { parseCsvFeatures } from '../data/csv.js';
+import { descriptorChunks, fileChunks } from '../data/read.js';
 import { CliError } from './errors.js';
 import { readModel, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -20,15 +20,12 @@ export function registerEval(program: Command): void {
       const blob = readModel(model);
       const { network } = readBlob(blob);
       const name = flags.input ?? '<stdin>';
-      let text: string;
-      try {
-        text = readFileSync(flags.input ?? 0, 'utf8');
-      } catch (e) {
-        throw new CliError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      }
+      // Rows are parsed as they are read, under the memory budget (host/data/limits.ts).
+      const fail = (e: NodeJS.ErrnoException) => new CliError(`cannot read ${name}: ${e.code ?? e.message}`);
+      const input = flags.input === undefined ? descriptorChunks(0, fail) : fileChunks(flags.input, fail);
       // Piped output (the usual case) shows no bar; a terminal sees one for long inputs.
       const p = progress();
-      const rows = withStep(p, `read ${name}`, 1, () => parseCsvFeatures(text, name, network.dim, {
+      const rows = withStep(p, `read ${name}`, 1, () => parseCsvFeatures(input, name, network.dim, {
         header: flags.header, notice: (m) => process.stderr.write(`condnet: ${m}\n`),
       }));
       const labels = withStep(p, 'evaluate in the engine', 1, () => evaluateRows(blob, network, rows, name));

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { loadDataset } from '../data/source.js';
 import type { Dataset } from '../data/dataset.js';
+import { parseByteSize } from '../io/bytes.js';
 import { CliError } from './errors.js';
 
 export { readModel } from '../io/read-model.js';
@@ -21,6 +22,15 @@ export function withHeaderOptions(cmd: Command): Command {
   return cmd
     .option('--header', 'the first CSV row is a header')
     .option('--no-header', 'the first CSV row is data');
+}
+
+/** A size option: bytes, or with a K, M or G suffix (binary units), more than 0. */
+export function parseByteOption(name: string) {
+  return (v: string): number => {
+    const bytes = parseByteSize(v);
+    if (bytes === undefined || bytes <= 0) throw new CliError(`${name} must be a positive number of bytes, optionally with K, M or G, got "${v}"`, 2);
+    return bytes;
+  };
 }
 
 export function parseIntOption(name: string) {

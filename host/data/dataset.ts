@@ -3,6 +3,7 @@
 // to a DatasetBuilder, which merges exact repeats and refuses contradictions (DESIGN §2).
 
 import { DataError, DatasetError } from './errors.js';
+import { LABEL_OVERHEAD_BYTES, memoryBudget, overBudget, rowBytes } from './limits.js';
 import { RowSet } from './rowset.js';
 
 /** Per-coordinate input bounds in quantized units, the same for every coordinate. */
@@ -39,37 +40,8 @@ export interface Dataset {
   lineAlternating?: true;
 }
 
-/** Bytes per row beside its values: class (4), source line (4), the repeat index (≈ 16). */
-const ROW_OVERHEAD_BYTES = 24;
-
-/** The default memory budget for one dataset: far below this machine's 24 GiB, far above MNIST. */
-export const DEFAULT_MEMORY_BUDGET = 8 * 2 ** 30;
-const UNITS: Record<string, number> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
-
-/** Bytes a dataset may occupy in memory: CONDNET_MEMORY_BUDGET (bytes, or with a K, M or G
- *  suffix: binary units), else DEFAULT_MEMORY_BUDGET. A dataset past it is refused with a
- *  message instead of exhausting the process. */
-export function memoryBudget(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.CONDNET_MEMORY_BUDGET;
-  if (text === undefined || text === '') return DEFAULT_MEMORY_BUDGET;
-  const m = /^(\d+(?:\.\d+)?)\s*([kmg]?)(?:i?b)?$/i.exec(text.trim());
-  if (!m) throw new DatasetError(`CONDNET_MEMORY_BUDGET must be a number of bytes, optionally with K, M or G, got "${text}"`);
-  return Math.floor(Number(m[1]) * UNITS[m[2].toLowerCase()]);
-}
-
-const formatBytes = (b: number) => (b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(1)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${Math.ceil(b / 2 ** 10)} KiB`);
-
-/** Refuse, with a message, a dataset of `rows` × `dim` values past the memory budget (the
- *  generators know their size up front; files grow through DatasetBuilder, which checks as
- *  it grows). */
-export function checkMemoryBudget(name: string, rows: number, dim: number): void {
-  const need = rows * (8 * dim + ROW_OVERHEAD_BYTES);
-  const budget = memoryBudget();
-  if (need > budget) {
-    throw new DatasetError(`${name}: ${rows.toLocaleString('en-US')} rows of ${dim} values need about ${formatBytes(need)}, ` +
-      `over the memory budget of ${formatBytes(budget)}; set CONDNET_MEMORY_BUDGET (e.g. 16G) to allow more`);
-  }
-}
+// The budget and its limits live in limits.ts; these names stay importable from here.
+export { checkMemoryBudget, DEFAULT_MEMORY_BUDGET, memoryBudget } from './limits.js';
 
 export class DatasetBuilder {
   private x: Float64Array;
@@ -82,16 +54,16 @@ export class DatasetBuilder {
   private readonly classes: string[] = [];
   private readonly set: RowSet;
 
-  /** Rows the memory budget allows: the values (f64), class, line and the repeat index. */
-  private readonly maxRows: number;
+  private readonly budget = memoryBudget();
+  /** Bytes the distinct labels' text occupies (LABEL_OVERHEAD_BYTES each beside it). */
+  private labelBytes = 0;
 
   constructor(
     private readonly name: string,
     private readonly dim: number,
     expectedRows = 1024,
   ) {
-    this.maxRows = Math.floor(memoryBudget() / (8 * dim + ROW_OVERHEAD_BYTES));
-    const cap = Math.min(Math.max(16, expectedRows), Math.max(1, this.maxRows));
+    const cap = Math.min(Math.max(16, expectedRows), Math.max(1, this.maxRows()));
     this.x = new Float64Array(cap * dim);
     this.y = new Uint32Array(cap);
     this.line = new Uint32Array(cap);
@@ -101,7 +73,7 @@ export class DatasetBuilder {
   /** Add a row (an exact repeat merges); `labelColumn` is where the label sits, for the
    *  contradiction message. */
   add(values: ArrayLike<number>, label: string, line: number, labelColumn: number): void {
-    if (this.n === this.y.length) this.grow();
+    if (this.n === this.y.length) this.grow(line);
     const base = this.n * this.dim;
     for (let k = 0; k < this.dim; k++) this.x[base + k] = values[k] + 0; // −0 → 0
     this.rows++;
@@ -116,6 +88,14 @@ export class DatasetBuilder {
       return;
     }
     if (cls === undefined) {
+      // A label's text is memory too: a file of long distinct labels is refused on the row
+      // whose label passes the budget.
+      this.labelBytes += 2 * label.length + LABEL_OVERHEAD_BYTES;
+      const need = rowBytes(this.n + 1, this.dim) + this.labelBytes;
+      if (need > this.budget) {
+        throw overBudget(this.name, line, labelColumn,
+          `${(this.n + 1).toLocaleString('en-US')} distinct rows of ${this.dim} values and ${(this.classes.length + 1).toLocaleString('en-US')} labels`, need, this.budget);
+      }
       cls = this.classes.length;
       this.classes.push(label);
       this.classIndex.set(label, cls);
@@ -141,12 +121,18 @@ export class DatasetBuilder {
     };
   }
 
-  private grow(): void {
-    if (this.y.length >= this.maxRows) {
-      throw new DatasetError(`${this.name}: more than ${this.maxRows.toLocaleString('en-US')} distinct rows of ${this.dim} values ` +
-        `exceed the memory budget of ${formatBytes(memoryBudget())}; set CONDNET_MEMORY_BUDGET (e.g. 16G) to allow more`);
+  /** Rows the budget allows beside the labels: the values (f64), class, line and the repeat index. */
+  private maxRows(): number {
+    return Math.floor((this.budget - this.labelBytes) / rowBytes(1, this.dim));
+  }
+
+  /** Make room for one more row, or refuse the row on `line` that would pass the budget. */
+  private grow(at: number): void {
+    const cap = Math.min(this.y.length * 2, this.maxRows());
+    if (cap <= this.n) {
+      throw overBudget(this.name, at, 1, `${(this.n + 1).toLocaleString('en-US')} distinct rows of ${this.dim} values`,
+        rowBytes(this.n + 1, this.dim) + this.labelBytes, this.budget);
     }
-    const cap = Math.min(this.y.length * 2, this.maxRows);
     const x = new Float64Array(cap * this.dim);
     x.set(this.x);
     this.x = x;

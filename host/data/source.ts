@@ -3,13 +3,13 @@
 // (.jsonl/.ndjson: JSON lines; anything else: CSV); any of them followed by a slice `[a:b]`
 // of its distinct inputs (`mnist:10000[0:8000]`, `data.csv[100:]`).
 
-import { readFileSync } from 'node:fs';
 import { parseCsvDataset, type TableOptions } from './csv.js';
 import { sliceDataset, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
 import { parseJsonlDataset } from './jsonl.js';
 import { lineAlternating } from './line-alternating.js';
 import { loadMnist } from './mnist.js';
+import { fileChunks } from './read.js';
 import { generateSynthetic, type SyntheticSpec } from './synthetic.js';
 
 function params(spec: string, body: string, allowed: string[]): Map<string, string> {
@@ -67,11 +67,8 @@ function loadWhole(spec: string, opts: TableOptions): Dataset {
     const p = params(spec, spec.slice('line-alternating:'.length), ['n']);
     return lineAlternating(int(spec, 'n', p.get('n')));
   }
-  let text: string;
-  try {
-    text = readFileSync(spec, 'utf8');
-  } catch (e) {
-    throw new DatasetError(`cannot read dataset ${spec}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  return /\.(jsonl|ndjson)$/i.test(spec) ? parseJsonlDataset(text, spec) : parseCsvDataset(text, spec, opts);
+  // Read as it is parsed (read.ts): memory holds the rows kept and the line being read, and
+  // the bounds of limits.ts stop a file, a pipe or a device at the line that passes them.
+  const chunks = fileChunks(spec, (e) => new DatasetError(`cannot read dataset ${spec}: ${e.code ?? e.message}`));
+  return /\.(jsonl|ndjson)$/i.test(spec) ? parseJsonlDataset(chunks, spec) : parseCsvDataset(chunks, spec, opts);
 }
