@@ -6,7 +6,7 @@ import type { Dataset } from '../data/dataset.js';
 import { parseByteSize } from '../io/bytes.js';
 import { CliError } from './errors.js';
 
-export { readModel } from '../io/read-model.js';
+export { openModelFile, readModel } from '../io/read-model.js';
 
 export interface DatasetFlags {
   header?: boolean;

@@ -8,7 +8,7 @@ import { DEFAULT_ENERGY_MODEL, energyOf, loadEnergyModel } from '../measure/ener
 import type { SweepReport } from '../measure/sweep.js';
 import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
-import { openDataset, readModel, withHeaderOptions } from './io.js';
+import { openDataset, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
 interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean }
@@ -17,7 +17,7 @@ export function registerReport(program: Command): void {
   withHeaderOptions(program
     .command('report')
     .description('write one self-contained HTML page: ops per input (histogram, by class), energy by class, blob bytes by section, and a sweep')
-    .argument('<model>', 'model blob (.cnb)')
+    .argument('<model>', 'model: a blob (.cnb) or a compiled model (.wasm)')
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
     .requiredOption('-o, --output <file.html>', 'the page to write')
     .option('--sweep <sweep.json>', 'also draw ops against n from the JSON of "condnet sweep --json"')
@@ -27,7 +27,7 @@ export function registerReport(program: Command): void {
     .action(async (model: string, spec: string, flags: ReportFlags) => {
       // Every input is checked before the long part, so a typo fails at once.
       checkOutputPath(flags.output);
-      const blob = readModel(model);
+      const opened = openModelFile(model);
       let sweep: SweepReport | undefined;
       if (flags.sweep) {
         let text: string;
@@ -45,7 +45,7 @@ export function registerReport(program: Command): void {
       const counting = p.step('count operations', ds.n);
       let data;
       try {
-        data = collectReport(blob, ds, {
+        data = collectReport(opened, ds, {
           energy: { model: energy.name, of: (counts, bytes) => energyOf(energy, counts, bytes) },
           onProgress: (done) => counting.update(done),
         });

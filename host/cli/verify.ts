@@ -4,27 +4,27 @@
 import type { Command } from 'commander';
 import { loadFloatNetwork } from '../import/load.js';
 import { verify, verifyAgainst, verifyAgainstNetwork } from '../measure/verify.js';
-import { openDataset, parseClassNames, readModel, withHeaderOptions } from './io.js';
+import { openDataset, parseClassNames, openModelFile, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
 export function registerVerify(program: Command): void {
   withHeaderOptions(program
     .command('verify')
     .description('run every pair of a dataset through the engine; exit 0 only if all are reproduced')
-    .argument('<model>', 'model blob (.cnb)')
+    .argument('<model>', 'model: a blob (.cnb) or a compiled model (.wasm)')
     .argument('<dataset>', 'the dataset the model should memorize')
-    .option('--against <model>', "compare with another model's outputs: a .cnb, or a network file (the float network's class is the truth)")
+    .option('--against <model>', "compare with another model's outputs: a .cnb or compiled .wasm, or a network file (the float network's class is the truth)")
     .option('--class-names <a,b,…>', "with --against a network file: the text of its outputs 0, 1, … (default: the file's names, else 0, 1, …)", parseClassNames)
     .option('--json', 'print the report as JSON'))
     .addHelpText('after', '\nExamples:\n  condnet verify model.cnb mnist:10000\n  condnet verify model.cnb mnist:10000 --against mlp/model.json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; against?: string; classNames?: string[] }) => {
       const p = progress(flags.json);
-      const blob = readModel(model);
+      const opened = openModelFile(model);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
       const against = flags.against;
-      const r = withStep(p, 'verify in the engine', 1, () => (against === undefined ? verify(blob, ds)
-        : against.endsWith('.cnb') ? verifyAgainst(blob, readModel(against), ds)
-          : verifyAgainstNetwork(blob, loadFloatNetwork(against), ds, { classNames: flags.classNames })));
+      const r = withStep(p, 'verify in the engine', 1, () => (against === undefined ? verify(opened, ds)
+        : /\.(cnb|wasm)$/.test(against) ? verifyAgainst(opened, openModelFile(against), ds)
+          : verifyAgainstNetwork(opened, loadFloatNetwork(against), ds, { classNames: flags.classNames })));
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         const pct = ((100 * r.correct) / r.n).toFixed(2);

@@ -7,22 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { main } from 'assemblyscript/asc';
-import { CondnetError } from '../errors.js';
 import type { Network } from '../network.js';
 import { GENERATED_PATH, generateSource, type GenerateOptions } from './generate.js';
+import { CompileError, withBlobSection } from './module.js';
 
 /** The package root, where asconfig.json and assembly/ are. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-
-export const BLOB_SECTION = 'condnet.blob';
-
-export class CompileError extends CondnetError {
-  constructor(message: string) {
-    super(`compile: ${message}`);
-    this.name = 'CompileError';
-  }
-}
 
 export interface CompileOptions extends GenerateOptions {
   /** The counting variant: the engine's DESIGN §2 counts for every input, through `counter`. */
@@ -36,28 +26,6 @@ export interface Compiled {
   source: string;
 }
 
-/** A wasm custom section: id 0, its size, the name, the payload (LEB128 lengths). */
-function customSection(name: string, payload: Uint8Array): Uint8Array {
-  const leb = (n: number) => {
-    const out: number[] = [];
-    do {
-      let b = n & 0x7f;
-      n = Math.floor(n / 128);
-      if (n) b |= 0x80;
-      out.push(b);
-    } while (n);
-    return out;
-  };
-  const nameBytes = new TextEncoder().encode(name);
-  const body = [...leb(nameBytes.length), ...nameBytes];
-  const size = body.length + payload.length;
-  const head = Uint8Array.from([0, ...leb(size), ...body]);
-  const out = new Uint8Array(head.length + payload.length);
-  out.set(head);
-  out.set(payload, head.length);
-  return out;
-}
-
 /** Pages the module's static data needs (the tables, the scratch), with one to spare: asc
  *  refuses a module whose data passes its initial memory. */
 function initialPages(blob: Uint8Array): number {
@@ -69,6 +37,9 @@ export async function compileModel(blob: Uint8Array, opts: CompileOptions = {}):
   const { source, network, kinds } = generateSource(blob, opts);
   let wasm: Uint8Array | undefined;
   let errors = '';
+  // asc (and binaryen, megabytes of it) loads only when a model is compiled, not with every
+  // command that opens one.
+  const { main } = await import('assemblyscript/asc');
   const r = await main([
     GENERATED_PATH, '--baseDir', PACKAGE_ROOT, '--outFile', 'model.wasm',
     '--runtime', 'stub', '--use', 'abort=', '--memoryBase', '8', '--initialMemory', String(initialPages(blob)), '--noAssert', '-O3', '--shrinkLevel', '1',
@@ -91,27 +62,5 @@ export async function compileModel(blob: Uint8Array, opts: CompileOptions = {}):
     stdout: { write: () => true } as never,
   });
   if (r.error || !wasm) throw new CompileError(`asc failed on the generated source: ${r.error?.message ?? 'no output'}\n${errors}`);
-  const section = customSection(BLOB_SECTION, blob);
-  const out = new Uint8Array(wasm.length + section.length);
-  out.set(wasm);
-  out.set(section, wasm.length);
-  return { wasm: out, network, source };
-}
-
-/** Is `bytes` a WebAssembly module (a compiled model), rather than a blob? */
-export function isWasm(bytes: Uint8Array): boolean {
-  return bytes.length >= 8 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
-}
-
-/** The blob a compiled model carries (its custom section). */
-export function blobOfModule(wasm: Uint8Array, name = 'the module'): Uint8Array {
-  let mod: WebAssembly.Module;
-  try {
-    mod = new WebAssembly.Module(wasm as Uint8Array<ArrayBuffer>);
-  } catch (e) {
-    throw new CompileError(`${name} is not a valid WebAssembly module (${(e as Error).message})`);
-  }
-  const sections = WebAssembly.Module.customSections(mod, BLOB_SECTION);
-  if (sections.length !== 1) throw new CompileError(`${name} holds no ${BLOB_SECTION} section: not a model compiled by condnet`);
-  return new Uint8Array(sections[0]);
+  return { wasm: withBlobSection(wasm, blob), network, source };
 }

@@ -6,12 +6,13 @@ import { ErrorCode } from '../../assembly/format.js';
 import type { FeatureRows } from '../data/csv.js';
 import { DataError } from '../data/errors.js';
 import { describeQuantization, quantizeValue } from '../data/quantize.js';
-import type { Network } from '../network.js';
 import { KINDS, readsEveryCoordinate } from '../kinds/index.js';
 import { referenceEvaluate } from './reference.js';
-import { Engine } from './engine.js';
+import { asModel, type ModelInput } from './model.js';
 
-export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, name: string, engine = new Engine('release')): string[] {
+export function evaluateRows(input: ModelInput, rows: FeatureRows, name: string): string[] {
+  const model = asModel(input);
+  const net = model.network;
   const d = net.dim;
   const xq = new Int32Array(rows.count * d);
   // A kind that reads every coordinate refuses any outside the domain: named here, before the
@@ -30,8 +31,7 @@ export function evaluateRows(blob: Uint8Array, net: Network, rows: FeatureRows, 
       xq[i * d + j] = v;
     }
   }
-  engine.loadOrThrow(blob);
-  const out = engine.evaluateBatch(xq, rows.count);
+  const out = model.release().evaluateBatch(xq, rows.count);
   return Array.from(out, (c, i) => {
     if (c < 0) {
       // The reference walks the same path and names the coordinate that left the domain.

@@ -4,7 +4,7 @@
 // the compiled module itself. Counts come from the counting engine on the blob, which a
 // compiled model's counting variant matches input for input (test/compile.test.ts).
 
-import { blobOfModule, isWasm } from '../compile/compile.js';
+import { blobOfModule, isWasm } from '../compile/module.js';
 import { readBlob, type SectionInfo } from '../format/reader.js';
 import type { Network } from '../network.js';
 import { Engine } from './engine.js';
@@ -21,6 +21,13 @@ export interface OpenedModel {
   release(): Engine;
   /** The counting engine with the blob loaded. */
   counting(): Engine;
+}
+
+/** What the commands' library functions take: a blob's bytes, or a model already opened. */
+export type ModelInput = Uint8Array | OpenedModel;
+
+export function asModel(model: ModelInput, name?: string): OpenedModel {
+  return model instanceof Uint8Array ? openModel(model, name) : model;
 }
 
 export function openModel(bytes: Uint8Array, name = 'the model'): OpenedModel {

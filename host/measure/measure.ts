@@ -5,9 +5,10 @@
 import type { Dataset } from '../data/dataset.js';
 import { lineAlternatingBound } from '../data/line-alternating.js';
 import { quantize } from '../data/quantize.js';
-import { Engine, engineBytes } from '../engine/engine.js';
+import { engineBytes, type Engine } from '../engine/engine.js';
 import { errorMessage } from '../format/errors.js';
-import { readBlob, type SectionInfo } from '../format/reader.js';
+import type { SectionInfo } from '../format/reader.js';
+import { asModel, type ModelInput, type OpenedModel } from '../engine/model.js';
 import { DataError } from '../data/errors.js';
 import { checkDimensions } from './verify.js';
 import { countColumns, opsStats, summarizeByClass, type CountColumns, type OpsStats } from './counts.js';
@@ -27,6 +28,9 @@ export interface MeasureReport {
   blobBytes: number;
   sections: SectionInfo[];
   engineBytes: number;
+  /** A compiled model: its module's bytes (it answers in place of the engine). */
+  moduleBytes?: number;
+  /** Of the release engine with the blob loaded, or of the compiled model. */
   nsPerInference: number;
   /** Only for line-alternating data: the proven lower bound on worst-case cmp. */
   lineAlternatingBound?: number;
@@ -62,11 +66,10 @@ export function countInputs(engine: Engine, xq: Int32Array, dim: number, points:
 /** Every distinct input of `ds` through the counting engine, CHUNK at a time (`onProgress`
  *  after each); an input the engine refuses is a DataError naming its line. Shared by
  *  `measure` (and its energy) and `report`. */
-export function countDataset(blob: Uint8Array, ds: Dataset, onProgress?: (done: number, total: number) => void) {
-  const { network, sections } = readBlob(blob);
+export function countDataset(model: ModelInput, ds: Dataset, onProgress?: (done: number, total: number) => void) {
+  const { network, sections, counting } = asModel(model);
   checkDimensions(network.dim, ds);
-  const engine = new Engine('counting');
-  engine.loadOrThrow(blob);
+  const engine = counting();
   const xq = quantize(ds, network.quant);
   const n = ds.n;
   const counts = countColumns(n);
@@ -83,8 +86,10 @@ export function countDataset(blob: Uint8Array, ds: Dataset, onProgress?: (done: 
 
 const CHUNK = 4096;
 
-export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
-  const { network, sections, xq, counts } = countDataset(blob, ds);
+export function measure(input: ModelInput, ds: Dataset, opts: MeasureOptions = {}): MeasureReport {
+  const model = asModel(input);
+  const { blob } = model;
+  const { network, sections, xq, counts } = countDataset(model, ds);
   const n = ds.n;
   const byClass: MeasureReport['byClass'] = {};
   for (const c of summarizeByClass(ds.classes, ds.y, { total: counts.total, cmp: counts.cmp })) {
@@ -101,16 +106,16 @@ export function measure(blob: Uint8Array, ds: Dataset, opts: MeasureOptions = {}
     blobBytes: blob.length,
     sections,
     engineBytes: engineBytes('release').length,
-    nsPerInference: opts.timing === false ? NaN : timePerInference(blob, network.dim, xq, n),
+    ...(model.compiled ? { moduleBytes: model.bytes.length } : {}),
+    nsPerInference: opts.timing === false ? NaN : timePerInference(model, network.dim, xq, n),
     ...(ds.lineAlternating ? { lineAlternatingBound: lineAlternatingBound(n) } : {}),
     ...(opts.energy ? { energy: summarizeEnergy(opts.energy, counts, blob.length) } : {}),
   };
 }
 
 /** Median over repeats of (time of one evaluateBatch of BATCH inputs) / BATCH, in ns. */
-export function timePerInference(blob: Uint8Array, dim: number, xq: Int32Array, n: number, minMs = 200): number {
-  const engine = new Engine('release');
-  engine.loadOrThrow(blob);
+export function timePerInference(model: OpenedModel, dim: number, xq: Int32Array, n: number, minMs = 200): number {
+  const engine = model.release();
   const count = Math.min(BATCH, n);
   const batch = new Int32Array(count * dim);
   for (let i = 0; i < count; i++) batch.set(xq.subarray((i % n) * dim, (i % n + 1) * dim), i * dim);

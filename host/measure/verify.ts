@@ -6,8 +6,7 @@ import { DatasetError } from '../data/errors.js';
 import { quantize, quantizeInputs } from '../data/quantize.js';
 import type { FloatNetwork } from '../import/float-network.js';
 import { fitNetwork, type FitOptions } from '../import/pack.js';
-import { Engine } from '../engine/engine.js';
-import { readBlob } from '../format/reader.js';
+import { asModel, type ModelInput } from '../engine/model.js';
 
 export interface Mismatch {
   /** Source line of the input. */
@@ -44,30 +43,29 @@ export function checkDimensions(modelDim: number, ds: Dataset): void {
   if (modelDim !== ds.dim) throw new DatasetError(`the model takes ${modelDim} features per input, ${ds.name} has ${ds.dim}`);
 }
 
-/** Each input's class label text by a blob in the engine ("error N" where it refuses one). */
-export function classTexts(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): string[] {
-  const { network } = readBlob(blob);
+/** Each input's class label text by a model ("error N" where it refuses one). */
+export function classTexts(model: ModelInput, ds: Dataset): string[] {
+  const { network, release } = asModel(model);
   checkDimensions(network.dim, ds);
-  engine.loadOrThrow(blob);
-  const out = engine.evaluateBatch(quantizeInputs(ds, network.quant), ds.n);
+  const out = release().evaluateBatch(quantizeInputs(ds, network.quant), ds.n);
   return Array.from(out, (c) => (c >= 0 ? network.classes[c] : `error ${-c}`));
 }
 
 /** Verification against another model instead of the labels: the dataset's inputs through
  *  both blobs in the engine, compared by class text (DESIGN §3.5: the network's outputs are the
  *  truth a synthesized model must reproduce). */
-export function verifyAgainst(blob: Uint8Array, reference: Uint8Array, ds: Dataset): VerifyReport {
-  return compareTexts(classTexts(blob, ds), classTexts(reference, ds), ds);
+export function verifyAgainst(model: ModelInput, reference: ModelInput, ds: Dataset): VerifyReport {
+  return compareTexts(classTexts(model, ds), classTexts(reference, ds), ds);
 }
 
 /** Verification against a trained network: the truth is the float network's class, in its
  *  class names (host/import/pack.ts), and the integer network `pack` makes of it is reported
  *  beside it. */
-export function verifyAgainstNetwork(blob: Uint8Array, net: FloatNetwork, ds: Dataset, opts: FitOptions = {}): VerifyReport {
+export function verifyAgainstNetwork(model: ModelInput, net: FloatNetwork, ds: Dataset, opts: FitOptions = {}): VerifyReport {
   const fit = fitNetwork(net, ds, opts);
   const names = fit.network.classes;
   const want = Array.from(fit.floatClass, (c) => names[c]);
-  return { ...compareTexts(classTexts(blob, ds), want, ds), integerAgreement: { agree: fit.agree, n: fit.n, share: fit.agree / fit.n } };
+  return { ...compareTexts(classTexts(model, ds), want, ds), integerAgreement: { agree: fit.agree, n: fit.n, share: fit.agree / fit.n } };
 }
 
 function compareTexts(got: string[], want: string[], ds: Dataset): VerifyReport {
@@ -80,12 +78,10 @@ function compareTexts(got: string[], want: string[], ds: Dataset): VerifyReport 
   return { dataset: ds.name, n: ds.n, correct, rows: ds.rows, duplicates: ds.duplicates, mismatches };
 }
 
-export function verify(blob: Uint8Array, ds: Dataset, engine = new Engine('release')): VerifyReport {
-  const { network } = readBlob(blob);
+export function verify(model: ModelInput, ds: Dataset): VerifyReport {
+  const { network, release } = asModel(model);
   checkDimensions(network.dim, ds);
-  engine.loadOrThrow(blob);
-  const xq = quantize(ds, network.quant);
-  const out = engine.evaluateBatch(xq, ds.n);
+  const out = release().evaluateBatch(quantize(ds, network.quant), ds.n);
   const want = expectedClasses(ds, network.classes);
   let correct = 0;
   const mismatches: Mismatch[] = [];

@@ -7,6 +7,7 @@ import type { Dataset } from '../data/dataset.js';
 import { energyPerInput, opsStats, summarizeByClass, type EnergyColumns, type InputEnergy, type OpsStats } from '../measure/counts.js';
 import type { EnergySplit } from '../measure/energy.js';
 import { countDataset } from '../measure/measure.js';
+import { asModel, type ModelInput } from '../engine/model.js';
 import { stats, type Stats } from '../measure/stats.js';
 
 /** pJ per input for one input's counts; `sram` names the memory the blob is read from. */
@@ -61,8 +62,10 @@ export interface CollectOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export function collectReport(blob: Uint8Array, ds: Dataset, opts: CollectOptions = {}): ReportData {
-  const { network, sections, counts: cols } = countDataset(blob, ds, opts.onProgress);
+export function collectReport(input: ModelInput, ds: Dataset, opts: CollectOptions = {}): ReportData {
+  const model = asModel(input);
+  const { blob } = model;
+  const { network, sections, counts: cols } = countDataset(model, ds, opts.onProgress);
   const { out } = cols;
   const n = ds.n;
   let correct = 0;
