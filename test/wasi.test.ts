@@ -1,4 +1,4 @@
-// The WASI command modules (assembly/wasi.ts, docs/WASI.md) on Node's WASI: every golden case
+// The WASI command modules (assembly/wasi.ts, assembly/wasi-io.ts, docs/WASI.md) on Node's WASI: every golden case
 // gives the golden labels and counts, the same as the engine through the WebAssembly API; bad
 // blobs, refused and malformed rows and usage errors exit with their codes and one message;
 // the release module stays within its size target; `condnet wasi --dataset` reproduces a
@@ -157,7 +157,7 @@ test(`wasi: the release module is at most ${WASI_BUDGET_BYTES} bytes`, (t) => {
 });
 
 test('wasi: the module\'s text table is the TEXT list in its source, names as ErrorCode', () => {
-  const src = readFileSync(fileURLToPath(new URL('../../assembly/wasi.ts', import.meta.url)), 'utf8');
+  const src = readFileSync(fileURLToPath(new URL('../../assembly/wasi-io.ts', import.meta.url)), 'utf8');
   const entries = /^\/\/ TEXT: (.*)\|$/m.exec(src)![1].split('|');
   const block = /\/\/ BEGIN TEXT[^\n]*\n([\s\S]*?)\/\/ END TEXT/.exec(src)![1];
   const bytes = block.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);

@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './build.js';
+import { registerCompile } from './compile.js';
 import { registerDemo } from './demo.js';
 import { reportError } from './errors.js';
 import { registerEval } from './eval.js';
@@ -44,6 +45,7 @@ registerPull(program);
 registerSynth(program);
 registerExportOnnx(program);
 registerExport(program);
+registerCompile(program);
 registerReport(program);
 registerWasi(program);
 program.commands.forEach((c) => c.exitOverride());

@@ -5,7 +5,9 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { MCU_OPTS, runMcu, STACK_MARGIN, type McuOpt, type McuReport } from '../mcu/run.js';
+import { join } from 'node:path';
+import { compileForDevice, MCU_OPTS, mcuWorkDir, runMcu, STACK_MARGIN, type CompiledForDevice, type McuOpt, type McuReport } from '../mcu/run.js';
+import { openModelFile } from './io.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -15,7 +17,7 @@ const int = (v: number) => v.toLocaleString('en-US');
 export function mcuText(r: McuReport): string {
   const s = r.sizes;
   const lines = [
-    `${basename(r.model)} (${r.kind}) on ${r.dataset}: ${int(r.inputs)} inputs on the ${r.target.replace(/-mthumb$/, `-mthumb -${r.opt}`)}`,
+    `${basename(r.model)} (${r.kind}${r.runs === 'compiled' ? ', compiled' : ''}) on ${r.dataset}: ${int(r.inputs)} inputs on the ${r.target.replace(/-mthumb$/, `-mthumb -${r.opt}`)}`,
     `outputs: ${int(r.outputs.match)} / ${int(r.outputs.total)} identical to the engine in Node`,
     ...r.outputs.mismatches.map((m) => `  input #${m.input}: Node ${m.expected}, Cortex-M4 ${m.actual}`),
   ];
@@ -26,8 +28,8 @@ export function mcuText(r: McuReport): string {
   lines.push(
     `instructions per inference: mean ${r.instructions.mean.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}, min ${int(r.instructions.min)}, max ${int(r.instructions.max)}` +
       ` (the evaluate() call, marker overhead of ${r.instructions.calibration} subtracted)`,
-    `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte array`,
-    `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (the model copy, its scratch and one input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} reserved (${int(s.stackUsed)} used at most, plus ${STACK_MARGIN})`,
+    `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte ${r.runs === 'compiled' ? 'code and tables' : 'array'}`,
+    `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (${r.runs === 'compiled' ? "the module's static data" : 'the model copy, its scratch'} and one input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} reserved (${int(s.stackUsed)} used at most, plus ${STACK_MARGIN})`,
   );
   return lines.join('\n') + '\n';
 }
@@ -40,28 +42,43 @@ interface McuFlags {
   json?: boolean;
   header?: boolean;
   timeout: number;
+  compiled?: boolean;
 }
 
 export function registerMcu(program: Command): void {
   withHeaderOptions(program
     .command('mcu')
     .description('run a model on an emulated Cortex-M4 (wasm2c + arm-none-eabi-gcc, QEMU mps2-an386): outputs against Node, instructions per inference, flash and RAM')
-    .argument('<model.cnb>', 'the blob to run')
+    .argument('<model>', 'the model: a blob (.cnb), run by the engine, or a compiled model (.wasm), run as compiled code')
     .argument('<dataset>', 'inputs, as for measure (CSV, JSON lines, mnist:N, synthetic:…)')
     .addOption(new Option('--opt <level>', 'arm-none-eabi-gcc optimization').choices(MCU_OPTS).default('Os'))
     .option('--counting', 'also run the counting engine build and compare its counts per input with Node\'s')
+    .option('--compiled', 'a blob: run it compiled (condnet compile) instead of in the engine')
     .option('--limit <n>', 'only the first n inputs', parseIntOption('--limit'))
     .option('--work <dir>', 'folder for the firmware and its files (default build/mcu/<model>-<opt>)')
     .option('--timeout <seconds>', 'QEMU time limit per run', parseIntOption('--timeout'), 1800)
     .option('--json', 'print the report as JSON (instructions per input included)'))
     .addHelpText('after', '\nNeeds Debian\'s wabt, gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm and gcc (docs/MCU.md).\n' +
       '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
-    .action((file: string, spec: string, flags: McuFlags) => {
+    .action(async (file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
       const p = progress(flags.json);
+      const model = openModelFile(file);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
+      // A compiled model runs as its device build: compiled again from the blob it carries, with
+      // its memory a constant the C compiler sees (docs/COMPILE.md), and a counting variant.
+      const step = model.compiled || flags.compiled ? p.step('compile the model for the device', 1) : undefined;
+      let compiled: CompiledForDevice | undefined;
+      if (step) {
+        try {
+          compiled = await compileForDevice(model.blob, join(mcuWorkDir(file, flags.opt, flags.work), 'modules'), !!flags.counting);
+          step.update(1);
+        } finally {
+          step.stop();
+        }
+      }
       const r = withStep(p, 'build the firmware, run it in QEMU', 1, () =>
-        runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout }));
+        runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout, compiled }));
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(mcuText(r));
       const bad = r.outputs.match !== r.outputs.total || (r.counting !== undefined && r.counting.match !== r.counting.total);

@@ -28,7 +28,7 @@ export function registerVerify(program: Command): void {
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else {
         const pct = ((100 * r.correct) / r.n).toFixed(2);
-        process.stdout.write(`${r.dataset}: ${r.correct} / ${r.n} reproduced (${pct}%) in the engine; ${r.rows} rows, ${r.duplicates} duplicates\n`);
+        process.stdout.write(`${r.dataset}: ${r.correct} / ${r.n} reproduced (${pct}%) in ${opened.compiled ? 'the compiled model' : 'the engine'}; ${r.rows} rows, ${r.duplicates} duplicates\n`);
         const ia = r.integerAgreement;
         if (ia) process.stdout.write(`  against the float network's class; its integer network (as \`pack\` makes it) agrees on ${ia.agree} / ${ia.n} (${(100 * ia.share).toFixed(2)}%)\n`);
         for (const m of r.mismatches) process.stdout.write(`  line ${m.line}: expected "${m.expected}", got "${m.got}"\n`);

@@ -6,9 +6,9 @@
 // time). The generated entry points have the engine's API and semantics: the same classes,
 // the same refusals, and in the counting variant the same DESIGN §2 counts.
 
-import { HEADER_BYTES, KindTrait, LAYER_HEADER_BYTES, DENSE_PREFIX_BYTES, SectionId, D_OUTPUT } from '../../assembly/format.js';
+import { HEADER_BYTES, LAYER_HEADER_BYTES, DENSE_PREFIX_BYTES, SectionId, D_OUTPUT } from '../../assembly/format.js';
 import { readBlob, type SectionInfo } from '../format/reader.js';
-import { kindFacts, KINDS } from '../kinds/index.js';
+import { KINDS } from '../kinds/index.js';
 import { leafWidth, projectionWidth } from '../kinds/search.js';
 import { treeFieldBytes } from '../kinds/tree.js';
 import type { Network, SearchNetwork, TreeNetwork } from '../network.js';
@@ -19,6 +19,10 @@ export interface GenerateOptions {
    *  constant in every access's check (mcu/wasm2c-fixup.mjs), can drop the checks the entry
    *  check already implies. */
   deviceInputBytes?: number;
+  /** A WASI command (docs/WASI.md): `_start` reads integer rows from the files its arguments
+   *  name (else stdin) and prints each row's label, as build/condnet-wasi.wasm does with the
+   *  model built in. */
+  wasi?: boolean;
 }
 
 /** Where the generated file sits, relative to the package root: its imports of assembly/
@@ -288,12 +292,34 @@ ${setup.join('\n')}
 `;
 }
 
+/** The WASI command's entry: the rows of the files named by its arguments (else stdin), each
+ *  through evaluate, its label printed from the model's Labels section (a data segment). */
+function wasiSource(net: Network, blob: Uint8Array, sections: SectionInfo[], tables: boolean): string {
+  const labels = sections.find((s) => s.id === SectionId.Labels)!;
+  const bytes = Array.from(blob.subarray(labels.offset, labels.offset + labels.bytes)).join(',');
+  return `
+import { align8, ensure, flush, nextRow, openRows, printRow, readArgs } from "${A}/wasi-io";
+${tables ? `import { evaluate } from "${A}/evaluate";
+` : ''}
+/** The Labels section: ${net.classes.length} end offsets, then the texts. */
+const LABELS: usize = memory.data<u8>([${bytes}], 4);
+
+export function _start(): void {
+  const row = align8(readArgs());
+  ensure(row + ${4 * net.dim});
+  openRows(1, ${net.dim}, row);
+  while (nextRow()) printRow(evaluate(row), LABELS, ${net.classes.length});
+  flush();
+}
+`;
+}
+
 /** The AssemblyScript source of a compiled model. */
 export function generateSource(blob: Uint8Array, opts: GenerateOptions = {}): { source: string; network: Network; kinds: number } {
   const { network, sections } = readBlob(blob);
   const kinds = 1 << KINDS[network.kind].nodeKind;
-  if (network.kind === 'tree') return { source: treeSource(network, opts), network, kinds };
-  if (network.kind === 'search') return { source: searchSource(network, opts), network, kinds };
-  void kindFacts; void KindTrait;
-  return { source: tablesSource(network, blob, sections, opts), network, kinds };
+  const tables = network.kind !== 'tree' && network.kind !== 'search';
+  const model = network.kind === 'tree' ? treeSource(network, opts) : network.kind === 'search' ? searchSource(network, opts)
+    : tablesSource(network, blob, sections, opts);
+  return { source: model + (opts.wasi ? wasiSource(network, blob, sections, tables) : ''), network, kinds };
 }

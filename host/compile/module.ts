@@ -9,6 +9,19 @@ export const BLOB_SECTION = 'condnet.blob';
 
 /** What every compiled model exports, as the engine does (its counting variant adds counter). */
 const MODEL_EXPORTS = ['memory', 'heapBase', 'evaluate', 'evaluateBatch'];
+const WASI_MODULE = 'wasi_snapshot_preview1';
+
+/** Imports for instantiating a compiled model outside WASI: its WASI functions, if any, fail
+ *  loudly (only _start calls them). */
+export function withoutWasi(mod: WebAssembly.Module): WebAssembly.Imports {
+  const fns: Record<string, () => never> = {};
+  for (const i of WebAssembly.Module.imports(mod)) {
+    fns[i.name] = () => {
+      throw new CompileError(`${i.name}: a compiled WASI command does I/O only when run as one (condnet wasi)`);
+    };
+  }
+  return Object.keys(fns).length ? { [WASI_MODULE]: fns } : {};
+}
 
 export class CompileError extends CondnetError {
   constructor(message: string) {
@@ -63,9 +76,10 @@ export function blobOfModule(wasm: Uint8Array, name = 'the module'): Uint8Array 
   }
   const sections = WebAssembly.Module.customSections(mod, BLOB_SECTION);
   if (sections.length !== 1) throw new CompileError(`${name} holds no ${BLOB_SECTION} section: not a model compiled by condnet`);
-  // The host instantiates it with no imports and calls the engine's entry points.
-  const imports = WebAssembly.Module.imports(mod);
-  if (imports.length) throw new CompileError(`${name} imports ${imports[0].module}.${imports[0].name}: a compiled model imports nothing`);
+  // A compiled model imports nothing, or (a WASI command) only WASI's functions, which its
+  // entry points other than _start never call.
+  const bad = WebAssembly.Module.imports(mod).find((i) => i.module !== WASI_MODULE || i.kind !== 'function');
+  if (bad) throw new CompileError(`${name} imports ${bad.module}.${bad.name}: a compiled model imports nothing but WASI's functions`);
   const exported = new Set(WebAssembly.Module.exports(mod).map((e) => e.name));
   const missing = MODEL_EXPORTS.find((e) => !exported.has(e));
   if (missing) throw new CompileError(`${name} does not export ${missing}: not a model compiled by condnet`);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Counter, ErrorCode, HEADER_BYTES, H_INPUT_DIM, H_SCRATCH_BYTES, MAX_SCRATCH_BYTES } from '../../assembly/format.js';
 import { BlobError } from '../format/errors.js';
 import type { OpCounts } from '../measure/counts.js';
+import { withoutWasi } from '../compile/module.js';
 
 export type EngineVariant = 'release' | 'counting';
 
@@ -54,7 +55,7 @@ export class Engine {
       mod = new WebAssembly.Module(engineBytes(variant));
       modules.set(variant, mod);
     }
-    this.ex = new WebAssembly.Instance(mod, {}).exports as unknown as Exports;
+    this.ex = new WebAssembly.Instance(mod, module ? withoutWasi(module) : {}).exports as unknown as Exports;
   }
 
   /** Make sure linear memory holds `bytes` bytes. */

@@ -105,6 +105,9 @@ export interface McuReport {
    *  subtracting the empty begin/end pair's count. */
   instructions: { mean: number; min: number; max: number; calibration: number; perInput: number[] };
   sizes: McuSizes;
+  /** What ran on the device: the engine with the blob (`interpreter`), or the model compiled
+   *  to its own module (`compiled`, docs/COMPILE.md). */
+  runs: 'interpreter' | 'compiled';
   counting?: { match: number; total: number; mismatches: Mismatch[] };
   seconds: { build: number; run: number };
 }
@@ -194,6 +197,11 @@ const PROBE_STACK = 8192;
  *  an interrupt handler a real firmware adds needs room of its own. */
 export const STACK_MARGIN = 256;
 
+/** The folder for a model's firmware and its files (default build/mcu/<model>-<opt>). */
+export function mcuWorkDir(modelPath: string, opt: McuOpt, workDir?: string): string {
+  return resolve(workDir ?? join(MCU_ROOT, 'build', 'mcu', `${basename(modelPath).replace(/\.(cnb|wasm)$/, '')}-${opt}`));
+}
+
 /** Build the firmware for `modelPath`, run `ds` through it in QEMU, compare with Node. */
 export function runMcu(modelPath: string, ds: Dataset, opts: McuOptions = {}): McuReport {
   const { network } = openModel(readModel(modelPath), modelPath);
@@ -211,7 +219,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
   const ds = { name: datasetName, dim: network.dim };
   if (xq.length < n * ds.dim) throw new McuError(`${datasetName}: fewer than ${n} rows of ${ds.dim} values`);
 
-  const work = resolve(opts.workDir ?? join(MCU_ROOT, 'build', 'mcu', `${basename(modelPath).replace(/\.cnb$/, '')}-${opt}`));
+  const work = mcuWorkDir(modelPath, opt, opts.workDir);
   mkdirSync(work, { recursive: true });
   const inputs = join(work, 'inputs-data.bin');
   writeFileSync(inputs, inputsFile(xq, ds.dim, n));
@@ -224,6 +232,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
   const blobPath = model.compiled ? join(work, 'model.cnb') : modelPath;
   if (model.compiled) writeFileSync(blobPath, blob);
   const compiled = opts.compiled;
+  if (model.compiled && !compiled) throw new McuError(`${modelPath} is a compiled model: compile its blob for the device first (compileForDevice; condnet mcu does)`);
   if (compiled && opts.counting && !compiled.counting) throw new McuError('--counting on a compiled model needs its counting variant');
   const build = (dir: string, engine: string, stack: number) =>
     sh('build.sh', [blobPath, dir, '--engine', engine, '--opt', opt, '--stack', String(stack),
@@ -297,6 +306,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
     outputs: { match, total: n, mismatches },
     instructions: { mean: sum / n, min, max, calibration, perInput },
     sizes: { ...readSizes(sizedDir), stackUsed },
+    runs: compiled ? 'compiled' : 'interpreter',
     seconds: { build: (t2 - t0) / 1000 - runSeconds, run: runSeconds },
   };
 

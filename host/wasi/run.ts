@@ -16,9 +16,11 @@ export const WASI_FILES: Record<EngineVariant, string> = {
 };
 
 /** The release module's size budget (bytes), asserted by test/wasi.test.ts. The issue's
- *  target was 8,192; the module measures 8,644, most of it the engine's validation
- *  (docs/WASI.md, "Size"). This holds it from growing unnoticed. */
-export const WASI_BUDGET_BYTES = 8704;
+ *  target was 8,192; the module measured 8,644, most of it the engine's validation
+ *  (docs/WASI.md, "Size"), then 8,773 once its row reader was shared with compiled models'
+ *  commands (a reader the caller drives, so each module's evaluate is a direct call). This
+ *  holds it from growing unnoticed. */
+export const WASI_BUDGET_BYTES = 8800;
 /** The issue's target for the release module, reported by the test beside the measured size. */
 export const WASI_TARGET_BYTES = 8192;
 
@@ -59,16 +61,18 @@ async function loadWasi(): Promise<WasiClass> {
   return wasiClass;
 }
 
-/** Run a module to its exit; returns the exit code. */
-export async function runWasi(variant: EngineVariant, opts: WasiRunOptions): Promise<number> {
+/** Run a module to its exit: the engine's (its variant), or a compiled model's WASI command
+ *  (`condnet compile --wasi`); returns the exit code. */
+export async function runWasi(variant: EngineVariant | WebAssembly.Module, opts: WasiRunOptions): Promise<number> {
   const WASI = await loadWasi();
   // Node 20's WASI functions are V8 "fast API calls" once optimized, and fd_write allocates
   // through a memory manager that can start a garbage collection, which a fast call must
   // never do: with a big heap (a dataset of 10,000 MNIST rows loaded) the process aborts in
   // uvwasi or crashes later. Ordinary calls are safe; they cost nothing measurable here.
   setFlagsFromString('--no-turbo-fast-api-calls');
-  let mod = modules.get(variant);
-  if (!mod) {
+  let mod: WebAssembly.Module | undefined;
+  if (variant instanceof WebAssembly.Module) mod = variant;
+  else if (!(mod = modules.get(variant))) {
     mod = new WebAssembly.Module(readFileSync(WASI_FILES[variant]));
     modules.set(variant, mod);
   }
