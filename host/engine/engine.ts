@@ -110,6 +110,11 @@ export class Engine {
     return this.ex.evaluate(ptr);
   }
 
+  /** The linear memory's size now, in bytes. */
+  memoryBytes(): number {
+    return this.ex.memory.buffer.byteLength;
+  }
+
   /** Where the blob, the scratch it declares, and the inputs sit in linear memory. */
   layout(): { blob: number; scratch: number; inputs: number } {
     return { blob: this.blobAt, scratch: align8(this.blobAt + this.blobLen), inputs: this.inputAt };
