@@ -5,7 +5,10 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyModel, loadEnergyModel } from '../measure/energy.js';
+import { deviceEnergyReport, deviceEnergyText, modelSha256, operationsEnergyFor, operationsEnergyLine } from '../mcu/energy.js';
 import { MCU_OPTS, runMcu, type McuOpt, type McuReport } from '../mcu/run.js';
+import { readModel } from '../io/read-model.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -29,7 +32,7 @@ export function mcuText(r: McuReport): string {
     `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte array`,
     `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (${s.pages} page${s.pages === 1 ? '' : 's'}, holds the model copy and the input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} (${int(s.stackUsed)} used at most)`,
   );
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + (r.energy ? deviceEnergyText(r.energy.device) + (r.energy.operations ? operationsEnergyLine(r.energy.operations) : '') : '');
 }
 
 interface McuFlags {
@@ -40,6 +43,8 @@ interface McuFlags {
   json?: boolean;
   header?: boolean;
   timeout: number;
+  deviceEnergy: string;
+  energy: string;
 }
 
 export function registerMcu(program: Command): void {
@@ -53,15 +58,26 @@ export function registerMcu(program: Command): void {
     .option('--limit <n>', 'only the first n inputs', parseIntOption('--limit'))
     .option('--work <dir>', 'folder for the firmware and its files (default build/mcu/<model>-<opt>)')
     .option('--timeout <seconds>', 'QEMU time limit per run', parseIntOption('--timeout'), 1800)
+    .option('--device-energy <name|file>', 'device energy model pricing each instruction (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL)
+    .option('--energy <name|file>', 'operations energy model for the 45 nm estimate beside it', DEFAULT_ENERGY_MODEL)
     .option('--json', 'print the report as JSON (instructions per input included)'))
     .addHelpText('after', '\nNeeds Debian\'s wabt, gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm and gcc (docs/MCU.md).\n' +
       '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
     .action((file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
+      // Energy models first, so a typo fails before minutes of QEMU.
+      const device = loadDeviceEnergyModel(flags.deviceEnergy);
+      const operations = loadEnergyModel(flags.energy);
       const p = progress(flags.json);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
       const r = withStep(p, 'build the firmware, run it in QEMU', 1, () =>
         runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout }));
+      const bytes = readModel(file);
+      r.modelSha256 = modelSha256(bytes);
+      r.energy = {
+        device: deviceEnergyReport(device, r),
+        operations: withStep(p, 'count the same inputs in Node (45 nm estimate)', 1, () => operationsEnergyFor(bytes, ds, operations, flags.limit)),
+      };
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(mcuText(r));
       const bad = r.outputs.match !== r.outputs.total || (r.counting !== undefined && r.counting.match !== r.counting.total);
