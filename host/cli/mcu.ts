@@ -9,6 +9,7 @@ import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyMode
 import { deviceEnergyReport, deviceEnergyText, modelSha256, operationsEnergyFor, operationsEnergyLine } from '../mcu/energy.js';
 import { MCU_OPTS, runMcu, type McuOpt, type McuReport } from '../mcu/run.js';
 import { readModel } from '../io/read-model.js';
+import { CondnetError } from '../errors.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -32,7 +33,9 @@ export function mcuText(r: McuReport): string {
     `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte array`,
     `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (${s.pages} page${s.pages === 1 ? '' : 's'}, holds the model copy and the input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} (${int(s.stackUsed)} used at most)`,
   );
-  return lines.join('\n') + '\n' + (r.energy ? deviceEnergyText(r.energy.device) + (r.energy.operations ? operationsEnergyLine(r.energy.operations) : '') : '');
+  const e = r.energy;
+  const estimate = !e ? '' : e.operations ? operationsEnergyLine(e.operations) : e.operationsSkipped ? `45 nm estimate: not computed (${e.operationsSkipped})\n` : '';
+  return lines.join('\n') + '\n' + (e ? deviceEnergyText(e.device) + estimate : '');
 }
 
 interface McuFlags {
@@ -74,10 +77,15 @@ export function registerMcu(program: Command): void {
         runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout }));
       const bytes = readModel(file);
       r.modelSha256 = modelSha256(bytes);
-      r.energy = {
-        device: deviceEnergyReport(device, r),
-        operations: withStep(p, 'count the same inputs in Node (45 nm estimate)', 1, () => operationsEnergyFor(bytes, ds, operations, flags.limit)),
-      };
+      r.energy = { device: deviceEnergyReport(device, r) };
+      try {
+        r.energy.operations = withStep(p, 'count the same inputs in Node (45 nm estimate)', 1, () => operationsEnergyFor(bytes, ds, operations, flags.limit));
+      } catch (e) {
+        // The device run stands on its own; an input the engine refuses (it answers an error
+        // code on the device too) leaves the 45 nm estimate out, saying why.
+        if (!(e instanceof CondnetError)) throw e;
+        r.energy.operationsSkipped = e.userMessage;
+      }
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(mcuText(r));
       const bad = r.outputs.match !== r.outputs.total || (r.counting !== undefined && r.counting.match !== r.counting.total);

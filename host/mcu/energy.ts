@@ -45,6 +45,8 @@ export interface DeviceEnergyReport {
 export interface McuEnergy {
   device: DeviceEnergyReport;
   operations?: EnergyReport;
+  /** Why `operations` is absent (the model or an input could not be counted in Node). */
+  operationsSkipped?: string;
 }
 
 /** A device model prices instructions of its own core only. */
