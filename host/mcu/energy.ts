@@ -17,7 +17,7 @@ import {
 } from '../measure/energy.js';
 import { countDataset } from '../measure/measure.js';
 import { stats, type Stats } from '../measure/stats.js';
-import type { McuReport } from './run.js';
+import { MCU_OPTS, type McuReport } from './run.js';
 
 /** Energy per inference on the device, from one run's instruction counts. */
 export interface DeviceEnergyReport {
@@ -124,6 +124,7 @@ export function readMcuResult(path: string): McuResult {
   const o = raw as Record<string, unknown>;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a JSON object');
   for (const k of ['model', 'dataset', 'kind', 'target', 'opt'] as const) if (typeof o[k] !== 'string') fail(`no string "${k}"`);
+  if (!(MCU_OPTS as readonly string[]).includes(o.opt as string)) fail(`"opt" must be one of ${MCU_OPTS.join(', ')}`);
   if (typeof o.inputs !== 'number' || !Number.isSafeInteger(o.inputs) || o.inputs < 1) fail('no positive integer "inputs"');
   if (typeof o.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(o.modelSha256)) {
     fail('no "modelSha256" (a result written before condnet mcu recorded it: run condnet mcu again)');
