@@ -6,7 +6,10 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { join } from 'node:path';
+import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyModel, loadEnergyModel } from '../measure/energy.js';
+import { deviceEnergyReport, deviceEnergyText, modelSha256, operationsEnergyFor, operationsEnergyLine } from '../mcu/energy.js';
 import { compileForDevice, MCU_OPTS, mcuWorkDir, runMcu, STACK_MARGIN, type CompiledForDevice, type McuOpt, type McuReport } from '../mcu/run.js';
+import { CondnetError } from '../errors.js';
 import { openModelFile } from './io.js';
 import { CliError } from './errors.js';
 import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
@@ -31,7 +34,9 @@ export function mcuText(r: McuReport): string {
     `flash: ${int(s.flash)} bytes (text ${int(s.text)} + rodata ${int(s.rodata)} + data ${int(s.data)}); ${int(s.flashWithoutModel)} without the model's ${int(s.modelBytes)}-byte ${r.runs === 'compiled' ? 'code and tables' : 'array'}`,
     `RAM: ${int(s.ram)} bytes: wasm linear memory ${int(s.wasmMemory)} (${r.runs === 'compiled' ? "the module's static data" : 'the model copy, its scratch'} and one input), .data + .bss ${int(s.data + s.bss)}, stack ${int(s.stack)} reserved (${int(s.stackUsed)} used at most, plus ${STACK_MARGIN})`,
   );
-  return lines.join('\n') + '\n';
+  const e = r.energy;
+  const estimate = !e ? '' : e.operations ? operationsEnergyLine(e.operations) : e.operationsSkipped ? `45 nm estimate: not computed (${e.operationsSkipped})\n` : '';
+  return lines.join('\n') + '\n' + (e ? deviceEnergyText(e.device) + estimate : '');
 }
 
 interface McuFlags {
@@ -43,6 +48,8 @@ interface McuFlags {
   header?: boolean;
   timeout: number;
   compiled?: boolean;
+  deviceEnergy: string;
+  energy: string;
 }
 
 export function registerMcu(program: Command): void {
@@ -57,11 +64,16 @@ export function registerMcu(program: Command): void {
     .option('--limit <n>', 'only the first n inputs', parseIntOption('--limit'))
     .option('--work <dir>', 'folder for the firmware and its files (default build/mcu/<model>-<opt>)')
     .option('--timeout <seconds>', 'QEMU time limit per run', parseIntOption('--timeout'), 1800)
+    .option('--device-energy <name|file>', 'device energy model pricing each instruction (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL)
+    .option('--energy <name|file>', 'operations energy model for the 45 nm estimate beside it', DEFAULT_ENERGY_MODEL)
     .option('--json', 'print the report as JSON (instructions per input included)'))
     .addHelpText('after', '\nNeeds Debian\'s wabt, gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm and gcc (docs/MCU.md).\n' +
       '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
     .action(async (file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
+      // Energy models first, so a typo fails before minutes of QEMU.
+      const device = loadDeviceEnergyModel(flags.deviceEnergy);
+      const operations = loadEnergyModel(flags.energy);
       const p = progress(flags.json);
       const model = openModelFile(file);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
@@ -79,6 +91,16 @@ export function registerMcu(program: Command): void {
       }
       const r = withStep(p, 'build the firmware, run it in QEMU', 1, () =>
         runMcu(file, ds, { opt: flags.opt, counting: flags.counting, limit: flags.limit, workDir: flags.work, timeoutSeconds: flags.timeout, compiled }));
+      r.modelSha256 = modelSha256(model.bytes);
+      r.energy = { device: deviceEnergyReport(device, r) };
+      try {
+        r.energy.operations = withStep(p, 'count the same inputs in Node (45 nm estimate)', 1, () => operationsEnergyFor(model.blob, ds, operations, flags.limit));
+      } catch (e) {
+        // The device run stands on its own; an input the engine refuses (it answers an error
+        // code on the device too) leaves the 45 nm estimate out, saying why.
+        if (!(e instanceof CondnetError)) throw e;
+        r.energy.operationsSkipped = e.userMessage;
+      }
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       else process.stdout.write(mcuText(r));
       const bad = r.outputs.match !== r.outputs.total || (r.counting !== undefined && r.counting.match !== r.counting.total);

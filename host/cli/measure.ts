@@ -3,7 +3,8 @@
 
 import type { Command } from 'commander';
 import { measure, type MeasureReport } from '../measure/measure.js';
-import { DEFAULT_ENERGY_MODEL, loadEnergyModel, type EnergyReport } from '../measure/energy.js';
+import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyModel, loadEnergyModel, type EnergyReport } from '../measure/energy.js';
+import { checkMcuResult, deviceEnergyReport, deviceEnergyText, readMcuResult, type DeviceEnergyReport } from '../mcu/energy.js';
 import { table } from '../measure/text-table.js';
 import { openDataset, openModelFile, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
@@ -49,6 +50,9 @@ export function energyText(e: EnergyReport): string {
   ].join('\n') + '\n';
 }
 
+/** What measure says about the device when it has no instruction counts (docs/DECISIONS.md). */
+export const DEVICE_RUN_NEEDED = 'energy on the Cortex-M4: needs a device run (condnet mcu <model> <dataset> --json > mcu.json, then --mcu mcu.json; docs/ENERGY.md)\n';
+
 export function registerMeasure(program: Command): void {
   withHeaderOptions(program
     .command('measure')
@@ -57,16 +61,28 @@ export function registerMeasure(program: Command): void {
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
     .option('--no-timing', 'skip the timing run')
     .option('--json', 'print the report as JSON')
-    .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`))
-    .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm')
-    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true }) => {
+    .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`)
+    .option('--mcu <mcu.json>', 'energy per inference on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset (measure does not run the device)')
+    .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
+    .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm\n' +
+      '  condnet mcu model.cnb mnist:10000 --json > mcu.json && condnet measure model.cnb mnist:10000 --energy --mcu mcu.json')
+    .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true; mcu?: string; deviceEnergy: string }) => {
       const energyModel = flags.energy === undefined ? null : loadEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
+      const deviceModel = flags.mcu === undefined ? null : loadDeviceEnergyModel(flags.deviceEnergy);
+      const mcuResult = flags.mcu === undefined ? null : readMcuResult(flags.mcu);
       const p = progress(flags.json);
       const opened = openModelFile(model);
       const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
-      const r = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1,
+      if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
+      const r: MeasureReport & { device?: DeviceEnergyReport } = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1,
         () => measure(opened, ds, { timing: flags.timing, ...(energyModel ? { energy: energyModel } : {}) }));
+      if (deviceModel && mcuResult) r.device = deviceEnergyReport(deviceModel, mcuResult);
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-      else process.stdout.write(measureText(r) + (r.energy ? '\n' + energyText(r.energy) : ''));
+      else {
+        let text = measureText(r) + (r.energy ? '\n' + energyText(r.energy) : '');
+        if (r.device) text += '\n' + deviceEnergyText(r.device) + `  (instructions from ${flags.mcu}: ${r.device.run.inputs.toLocaleString('en-US')} inputs at -${r.device.run.opt}, mean ${r.device.run.instructions.mean.toFixed(2)})\n`;
+        else if (r.energy) text += DEVICE_RUN_NEEDED;
+        process.stdout.write(text);
+      }
     });
 }

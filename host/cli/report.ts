@@ -4,14 +4,15 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
-import { DEFAULT_ENERGY_MODEL, energyOf, loadEnergyModel } from '../measure/energy.js';
+import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, energyOf, loadDeviceEnergyModel, loadEnergyModel } from '../measure/energy.js';
+import { checkMcuResult, deviceEnergyReport, readMcuResult } from '../mcu/energy.js';
 import type { SweepReport } from '../measure/sweep.js';
 import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
 import { openDataset, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
-interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean }
+interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
 
 export function registerReport(program: Command): void {
   withHeaderOptions(program
@@ -21,7 +22,9 @@ export function registerReport(program: Command): void {
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
     .requiredOption('-o, --output <file.html>', 'the page to write')
     .option('--sweep <sweep.json>', 'also draw ops against n from the JSON of "condnet sweep --json"')
-    .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL))
+    .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL)
+    .option('--mcu <mcu.json>', 'energy on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset')
+    .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
     .addHelpText('after', '\nExample:\n  condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
       + '  condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
     .action(async (model: string, spec: string, flags: ReportFlags) => {
@@ -39,7 +42,11 @@ export function registerReport(program: Command): void {
         sweep = parseSweepJson(text, flags.sweep);
       }
       const energy = loadEnergyModel(flags.energy);
+      const deviceModel = flags.mcu === undefined ? undefined : loadDeviceEnergyModel(flags.deviceEnergy);
+      const mcuResult = flags.mcu === undefined ? undefined : readMcuResult(flags.mcu);
       const ds = openDataset(spec, flags);
+      if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
+      const device = deviceModel && mcuResult && flags.mcu ? { file: flags.mcu, energy: deviceEnergyReport(deviceModel, mcuResult) } : undefined;
 
       const p = progress();
       const counting = p.step('count operations', ds.n);
@@ -55,7 +62,7 @@ export function registerReport(program: Command): void {
       const drawing = p.step('draw the charts', 1);
       let html: string;
       try {
-        html = await renderReport({ model, data, ...(sweep && flags.sweep ? { sweep: { file: flags.sweep, report: sweep } } : {}) });
+        html = await renderReport({ model, data, ...(sweep && flags.sweep ? { sweep: { file: flags.sweep, report: sweep } } : {}), ...(device ? { device } : {}) });
         drawing.update(1);
       } finally {
         drawing.stop();

@@ -20,6 +20,7 @@ import { readBlob } from '../format/reader.js';
 import { readModel } from '../io/read-model.js';
 import { compileModel } from '../compile/compile.js';
 import { openModel } from '../engine/model.js';
+import type { McuEnergy } from './energy.js';
 
 export const MCU_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const MCU_OPTS = ['Os', 'O2', 'O3'] as const;
@@ -110,6 +111,11 @@ export interface McuReport {
   runs: 'interpreter' | 'compiled';
   counting?: { match: number; total: number; mismatches: Mismatch[] };
   seconds: { build: number; run: number };
+  /** SHA-256 (hex) of the model file; added by `condnet mcu` (host/mcu/energy.ts), so a saved
+   *  `--json` names what it measured for `measure --mcu` and `report --mcu`. */
+  modelSha256?: string;
+  /** Energy per inference (docs/ENERGY.md); added by `condnet mcu` (host/mcu/energy.ts). */
+  energy?: McuEnergy;
 }
 
 /** The firmware could not be built or run, or its inputs do not fit the model. */

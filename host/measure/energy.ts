@@ -18,6 +18,8 @@ import { stats, type Stats } from './stats.js';
 /** Where the built-in models live: energy/<name>.json at the package root. */
 export const ENERGY_DIR = fileURLToPath(new URL('../../../energy/', import.meta.url));
 export const DEFAULT_ENERGY_MODEL = 'horowitz-45nm';
+/** The built-in device model: a Cortex-M4 part's datasheet current per MHz (docs/ENERGY.md). */
+export const DEFAULT_DEVICE_ENERGY_MODEL = 'cortex-m4-pic32cx-sg';
 
 export interface EnergyFigure {
   value: number;
@@ -77,25 +79,47 @@ export class EnergyModelError extends CondnetError {
   }
 }
 
-/** Names of the built-in models (energy/*.json). */
-export function builtinEnergyModels(): string[] {
+/** The two kinds of model file: "operations" (DESIGN §2 counts priced per operation and per
+ *  byte read, like horowitz-45nm; a file without "kind" is one) and "device" (a whole
+ *  microcontroller's energy per clock cycle from a datasheet, priced per instruction counted on
+ *  the emulated core: docs/ENERGY.md, "On the device"). */
+export type EnergyModelKind = 'operations' | 'device';
+
+function kindOf(raw: unknown): EnergyModelKind | string {
+  const k = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>).kind : undefined;
+  return k === undefined ? 'operations' : typeof k === 'string' ? k : JSON.stringify(k);
+}
+
+/** Names of the built-in models (energy/*.json), of one kind when `kind` is given. */
+export function builtinEnergyModels(kind?: EnergyModelKind): string[] {
+  let names: string[];
   try {
-    return readdirSync(ENERGY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+    names = readdirSync(ENERGY_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
   } catch {
     return [];
   }
+  if (kind === undefined) return names;
+  return names.filter((n) => {
+    try {
+      return kindOf(JSON.parse(readFileSync(`${ENERGY_DIR}${n}.json`, 'utf8'))) === kind;
+    } catch {
+      return false;
+    }
+  });
 }
 
-/** A built-in model name (a file energy/<name>.json) or a path to a JSON file; clear error (file + what is wrong) on bad input. */
-export function loadEnergyModel(nameOrFile: string): EnergyModel {
+/** The one reader of energy model files: a built-in name (a file energy/<name>.json) or a path
+ *  to a JSON file, checked against the schema of its "kind"; clear error (file + what is
+ *  wrong) on bad input. Callers that need one kind use loadEnergyModel / loadDeviceEnergyModel. */
+export function loadAnyEnergyModel(nameOrFile: string, want?: EnergyModelKind): EnergyModel | DeviceEnergyModel {
   const builtin = /^[A-Za-z0-9._-]+$/.test(nameOrFile) && !nameOrFile.endsWith('.json')
     ? `${ENERGY_DIR}${nameOrFile}.json` : null;
   let file: string;
   if (builtin !== null && existsSync(builtin)) file = builtin;
   else if (existsSync(nameOrFile)) file = nameOrFile;
   else {
-    const known = builtinEnergyModels();
-    throw new EnergyModelError(nameOrFile, `neither a built-in model (${known.length ? known.join(', ') : 'none found'}) nor an existing file`);
+    const known = builtinEnergyModels(want);
+    throw new EnergyModelError(nameOrFile, `neither a built-in ${want === 'device' ? 'device ' : ''}model (${known.length ? known.join(', ') : 'none found'}) nor an existing file`);
   }
   let text: string;
   try {
@@ -109,7 +133,26 @@ export function loadEnergyModel(nameOrFile: string): EnergyModel {
   } catch (e) {
     throw new EnergyModelError(file, `not valid JSON: ${(e as Error).message}`);
   }
-  return validateEnergyModel(raw, file);
+  const kind = kindOf(raw);
+  if (kind !== 'operations' && kind !== 'device') {
+    throw new EnergyModelError(file, `"kind" must be "operations" (the default) or "device" (got ${JSON.stringify(kind)})`);
+  }
+  if (want !== undefined && kind !== want) {
+    throw new EnergyModelError(file, want === 'device'
+      ? `is an operations model (pJ per DESIGN §2 operation and byte read); a device model (pJ per cycle of a datasheet part, "kind": "device") is needed here, e.g. ${builtinEnergyModels('device').join(', ') || 'none found'}`
+      : `is a device model (pJ per cycle of a datasheet part, priced per instruction of a Cortex-M4 run: condnet mcu, or --mcu with measure and report); an operations model is needed here, e.g. ${builtinEnergyModels('operations').join(', ') || 'none found'}`);
+  }
+  return kind === 'device' ? validateDeviceEnergyModel(raw, file) : validateEnergyModel(raw, file);
+}
+
+/** An operations model (DESIGN §2 counts → pJ): a built-in name or a JSON file. */
+export function loadEnergyModel(nameOrFile: string): EnergyModel {
+  return loadAnyEnergyModel(nameOrFile, 'operations') as EnergyModel;
+}
+
+/** A device model (instructions on the emulated Cortex-M4 → pJ): a built-in name or a JSON file. */
+export function loadDeviceEnergyModel(nameOrFile: string): DeviceEnergyModel {
+  return loadAnyEnergyModel(nameOrFile, 'device') as DeviceEnergyModel;
 }
 
 /** Check a parsed JSON value against the model schema (version 1). */
@@ -278,3 +321,110 @@ export function summarizeEnergy(model: EnergyModel, perInput: OpCountColumns, mo
   };
 }
 
+
+// ---- device models ("kind": "device") --------------------------------------------------------
+// A whole microcontroller priced per clock cycle: the datasheet's active-mode current per MHz at
+// its stated supply is charge per cycle times volts, E_cycle = (I/f)·VDD; one inference costs
+// instructions × CPI × E_cycle. The instruction counts are exact (QEMU's plugin); the CPI is an
+// assumption the file states, because QEMU counts instructions, not cycles.
+
+/** A figure printed in the cited source, with its unit. */
+export interface SourcedValue<U extends string> {
+  value: number;
+  unit: U;
+  /** A key of DeviceEnergyModel.sources. */
+  source: string;
+  what?: string;
+}
+
+/** A parsed, validated device model file (energy/*.json, "version": 1, "kind": "device"). */
+export interface DeviceEnergyModel {
+  version: 1;
+  kind: 'device';
+  name: string;
+  description: string;
+  /** The file it was read from. */
+  file: string;
+  unit: 'pJ';
+  /** The core the instruction counts must come from (the emulated one): "Cortex-M4". */
+  core: string;
+  /** The part whose datasheet gives the current. */
+  part: string;
+  sources: Record<string, string>;
+  supply: SourcedValue<'V'>;
+  currentPerMHz: SourcedValue<'uA/MHz'> & { conditions: string };
+  /** Not measured (QEMU counts instructions): an assumption, with why. */
+  cyclesPerInstruction: { value: number; assumed: true; how: string };
+  /** Derived: currentPerMHz × supply (µA/MHz × V = pJ per cycle), checked on load. */
+  pJPerCycle: { value: number; derived: true; how: string };
+}
+
+/** Check a parsed JSON value against the device model schema (version 1). */
+export function validateDeviceEnergyModel(raw: unknown, file: string): DeviceEnergyModel {
+  const fail = (msg: string): never => { throw new EnergyModelError(file, msg); };
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const str = (o: Record<string, unknown>, k: string, where: string): string => {
+    const v = o[k];
+    if (typeof v !== 'string' || v.trim() === '') fail(`${where}.${k} must be a non-empty string`);
+    return v as string;
+  };
+  const positive = (v: unknown, where: string): number => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${where} must be a finite number > 0 (got ${JSON.stringify(v)})`);
+    return v as number;
+  };
+  if (!isObj(raw)) return fail('the model must be a JSON object');
+  if (raw.version !== 1) fail(`"version" must be 1 (got ${JSON.stringify(raw.version)}); this condnet reads version 1 only`);
+  if (raw.kind !== 'device') fail('"kind" must be "device"');
+  const name = str(raw, 'name', 'model');
+  const description = str(raw, 'description', 'model');
+  if (raw.unit !== undefined && raw.unit !== 'pJ') fail(`"unit" must be "pJ" (got ${JSON.stringify(raw.unit)})`);
+  const core = str(raw, 'core', 'model');
+  const part = str(raw, 'part', 'model');
+  if (!isObj(raw.sources) || Object.keys(raw.sources).length === 0) fail('"sources" must be an object of citations, at least one');
+  const sources: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw.sources as Record<string, unknown>)) {
+    if (typeof v !== 'string' || v.trim() === '') fail(`sources.${k} must be a non-empty citation string`);
+    sources[k] = v as string;
+  }
+  const sourced = <U extends string>(k: string, units: readonly string[], canonical: U): SourcedValue<U> & Record<string, unknown> => {
+    const o = raw[k];
+    if (!isObj(o)) return fail(`"${k}" must be an object { value, unit, source }`);
+    const value = positive(o.value, `${k}.value`);
+    if (typeof o.unit !== 'string' || !units.includes(o.unit)) fail(`${k}.unit must be ${units.map((u) => JSON.stringify(u)).join(' or ')} (got ${JSON.stringify(o.unit)})`);
+    const source = str(o, 'source', k);
+    if (!(source in sources)) fail(`${k}.source "${source}" is not one of "sources" (${Object.keys(sources).join(', ')})`);
+    if (o.what !== undefined && typeof o.what !== 'string') fail(`${k}.what must be a string`);
+    if (o.derived === true) fail(`${k} is a figure of the source, not derived; put derived figures in pJPerCycle`);
+    return { ...o, value, unit: canonical, source, ...(typeof o.what === 'string' ? { what: o.what } : {}) };
+  };
+  const supply = sourced('supply', ['V'], 'V');
+  const cur = sourced('currentPerMHz', ['uA/MHz', 'µA/MHz'], 'uA/MHz');
+  const conditions = str(cur, 'conditions', 'currentPerMHz');
+  const cpiRaw = raw.cyclesPerInstruction;
+  if (!isObj(cpiRaw)) return fail('"cyclesPerInstruction" must be an object { value, assumed: true, how }');
+  const cpi = positive(cpiRaw.value, 'cyclesPerInstruction.value');
+  if (cpiRaw.assumed !== true) fail('cyclesPerInstruction.assumed must be true: QEMU counts instructions, not cycles, so the CPI is an assumption');
+  const cpiHow = str(cpiRaw, 'how', 'cyclesPerInstruction');
+  const pcRaw = raw.pJPerCycle;
+  if (!isObj(pcRaw)) return fail('"pJPerCycle" must be an object { value, derived: true, how }');
+  const pJ = positive(pcRaw.value, 'pJPerCycle.value');
+  if (pcRaw.derived !== true) fail('pJPerCycle.derived must be true: it is computed from currentPerMHz and supply');
+  const pcHow = str(pcRaw, 'how', 'pJPerCycle');
+  // µA/MHz = 1e-12 C per cycle, × V = pJ per cycle: the file's derived figure must be that product.
+  const product = cur.value * supply.value;
+  if (Math.abs(pJ - product) > 1e-9 * product) fail(`pJPerCycle.value ${pJ} is not currentPerMHz × supply = ${cur.value} × ${supply.value} = ${product}`);
+  const clean = <U extends string>(v: SourcedValue<U>): SourcedValue<U> => ({ value: v.value, unit: v.unit, source: v.source, ...(v.what !== undefined ? { what: v.what } : {}) });
+  return {
+    version: 1, kind: 'device', name, description, file, unit: 'pJ', core, part, sources,
+    supply: clean(supply),
+    currentPerMHz: { ...clean(cur), conditions },
+    cyclesPerInstruction: { value: cpi, assumed: true, how: cpiHow },
+    pJPerCycle: { value: pJ, derived: true, how: pcHow },
+  };
+}
+
+/** pJ of one inference of `instructions` instructions on the device: instructions × CPI × pJ per cycle. */
+export function deviceEnergyOf(model: DeviceEnergyModel, instructions: number): number {
+  if (!Number.isFinite(instructions) || instructions < 0) throw new RangeError(`deviceEnergyOf: instructions must be a finite number ≥ 0 (got ${instructions})`);
+  return instructions * model.cyclesPerInstruction.value * model.pJPerCycle.value;
+}

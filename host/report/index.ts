@@ -8,6 +8,7 @@ import type { SweepReport } from '../measure/sweep.js';
 import type { Stats } from '../measure/stats.js';
 import { drawnClasses, energyByClassSvg, fmt, histogramSvg, opsByClassSvg, prefixIds, sectionsSvg } from './charts.js';
 import type { ReportData } from './collect.js';
+import { formatEnergy, type DeviceEnergyReport } from '../mcu/energy.js';
 
 export { collectReport, type ReportData, type EnergyOf, type CollectOptions } from './collect.js';
 export { parseSweepJson, SweepShapeError } from './sweep-json.js';
@@ -22,6 +23,9 @@ export interface ReportInput {
   model: string;
   data: ReportData;
   sweep?: { file: string; report: SweepReport };
+  /** Energy on the Cortex-M4 from a saved `condnet mcu --json` run (`report --mcu`); absent,
+   *  the page says a device run is needed (the report never runs the device). */
+  device?: { file: string; energy: DeviceEnergyReport };
 }
 
 /** Text for HTML element content and attribute values. */
@@ -80,6 +84,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
       ['float32 (the same operations in floating point)', e.float32.mean.arithmetic, e.float32.mean.memory, e.float32.mean.total, e.float32.max],
     ]));
   }
+  parts.push(deviceSection(input.device));
   parts.push('</section>');
 
   parts.push('<section>', '<h2>Histogram of operations per input</h2>',
@@ -134,6 +139,29 @@ ${parts.filter(Boolean).join('\n')}
 </body>
 </html>
 `;
+}
+
+/** Energy on the Cortex-M4 beside the 45 nm estimate: from a saved device run, or a note that
+ *  one is needed (docs/ENERGY.md, "On the device"). */
+function deviceSection(device: ReportInput['device']): string {
+  if (!device) {
+    return '<p class="note" id="device-energy">Energy on the Cortex-M4: needs a device run. <code>condnet mcu &lt;model&gt; &lt;dataset&gt; --json &gt; mcu.json</code> '
+      + 'runs the model on the emulated core and counts its instructions; <code>condnet report … --mcu mcu.json</code> then shows its energy per inference here.</p>';
+  }
+  const e = device.energy;
+  const i = e.run.instructions;
+  const p = e.perInference;
+  return [
+    `<p id="device-energy">On the Cortex-M4 (QEMU, <code>-${esc(e.run.opt)}</code>, ${int(e.run.inputs)} inputs, from <code>${esc(device.file)}</code>), `
+      + `priced by the device model <code>${esc(e.model)}</code>:</p>`,
+    table(['per inference on the device', 'min', 'mean', 'max'], [
+      ['instructions (counted)', i.min, i.mean, i.max],
+      ['energy (derived)', formatEnergy(p.min), formatEnergy(p.mean), formatEnergy(p.max)],
+    ]),
+    `<p class="note">Energy = instructions × CPI ${e.cyclesPerInstruction} (assumed: QEMU counts instructions, not cycles) × ${e.pJPerCycle} pJ per cycle, `
+      + `derived from ${e.currentUAPerMHz} µA/MHz at ${e.supplyV} V: ${esc(e.part)}, ${esc(e.source)}. The whole chip's active current, `
+      + 'unlike the 45 nm estimate above, which prices only the engine\'s operations and reads.</p>',
+  ].join('\n');
 }
 
 async function sweepSection(file: string, r: SweepReport): Promise<string> {
