@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCode } from '../assembly/format.js';
 import { CliError, reportError } from '../host/cli/errors.js';
+import { CompileError } from '../host/compile/module.js';
 import { DataError, DatasetError } from '../host/data/errors.js';
 import { CondnetError } from '../host/errors.js';
 import { FlashExportError } from '../host/export/flash.js';
@@ -48,6 +49,7 @@ const CASES: Array<[Error, number]> = [
   [new McuError('building the firmware failed'), 1],
   [new SynthesisError('input 3: not a class', 3), 1],
   [new EnergyModelError('e.json', 'not valid JSON'), 1],
+  [new CompileError('m.wasm: not a condnet module'), 1],
 ];
 
 function sourceFiles(dir: string): string[] {
