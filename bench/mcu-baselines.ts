@@ -2,7 +2,8 @@
 // `npm run bench:mcu-baselines`, needs the packages of `npm run test:mcu` and, for CART,
 // Debian's python3-sklearn). One run, one machine, one toolchain: the condnet `tree` and
 // `search` models built on mnist:10000 run through the engine's firmware (runMcu: wasm2c +
-// arm-none-eabi-gcc), and the plain-C baselines generated from the SAME blobs
+// arm-none-eabi-gcc) and compiled to their own modules (condnet compile), and the plain-C
+// baselines generated from the SAME blobs
 // (bench/c-baselines.ts: a loop over the tree's node array, the tree as nested if/else, a dot
 // product + binary search over search's keys), plus scikit-learn's CART trees (entropy, Gini)
 // as if/else, run on every digit in the same QEMU with the same plugin, -Os and -O2. Every
@@ -24,7 +25,7 @@ import { writeBlob } from '../host/format/writer.js';
 import { DEFAULT_DEVICE_ENERGY_MODEL, deviceEnergyOf, loadDeviceEnergyModel } from '../host/measure/energy.js';
 import { measure } from '../host/measure/measure.js';
 import { formatEnergy } from '../host/mcu/energy.js';
-import { MCU_ROOT, runMcu, type McuOpt, type McuReport } from '../host/mcu/run.js';
+import { compileForDevice, MCU_ROOT, runMcu, type CompiledForDevice, type McuOpt, type McuReport } from '../host/mcu/run.js';
 import type { SearchNetwork, TreeNetwork } from '../host/network.js';
 import { mismatches, runBaseline, searchC, treeIfElseC, treeWalkC, type BaselineRun, type BaselineSource } from './c-baselines.js';
 import { cartToNetwork, CRITERIA, runCart } from './cart.js';
@@ -62,15 +63,22 @@ function fromBaseline(run: BaselineRun, expected: Int32Array): Row['byOpt'][McuO
   return { mean: run.instructions.mean, min: run.instructions.min, max: run.instructions.max, flash: run.sizes.flash, ram: run.sizes.ram };
 }
 
-/** A condnet model through the engine's firmware, -Os and -O2. */
-function condnetRow(name: string, file: string, ops: number, blobBytes: number): Row {
+/** A condnet model through the engine's firmware, or compiled to its own module (`condnet
+ *  compile`, docs/COMPILE.md), -Os and -O2. */
+function condnetRow(name: string, file: string, ops: number, blobBytes: number, compiled?: CompiledForDevice): Row {
   const byOpt = {} as Row['byOpt'];
+  let modelBytes = 0;
   for (const opt of OPTS) {
-    const r = runMcu(file, ds, { opt, workDir: join(WORK, `${name.replace(/\W+/g, '-')}-${opt}`) });
+    const r = runMcu(file, ds, { opt, compiled, workDir: join(WORK, `${name.replace(/\W+/g, '-')}-${opt}`) });
     byOpt[opt] = fromMcu(r);
+    if (opt === 'Os') modelBytes = r.sizes.modelBytes;
     log(`${name} -${opt}: mean ${r.instructions.mean.toFixed(2)} instructions (${r.seconds.run.toFixed(1)} s in QEMU)`);
   }
-  return { name, ops, modelBytes: `${blobBytes.toLocaleString('en-US')} (the blob, copied to RAM)`, byOpt };
+  return {
+    name, ops, byOpt,
+    modelBytes: compiled ? `${modelBytes.toLocaleString('en-US')} code and tables (the ${blobBytes.toLocaleString('en-US')}-byte blob compiled)`
+      : `${blobBytes.toLocaleString('en-US')} (the blob, in linear memory)`,
+  };
 }
 
 /** A generated C baseline, -Os and -O2, its outputs checked against `expected`. */
@@ -106,6 +114,8 @@ const tree = build('tree');
 const treeNet = tree.net as TreeNetwork;
 const treeRows: Row[] = [
   condnetRow('condnet `tree`, engine (wasm2c)', tree.file, tree.ops, tree.blob.length),
+  condnetRow('condnet `tree`, compiled (condnet compile, wasm2c)', tree.file, tree.ops, tree.blob.length,
+    await compileForDevice(tree.blob, join(WORK, 'tree-compiled'), false)),
   baselineRow('C loop over the same 8-byte node array', treeWalkC(treeNet, tree.blob), tree.xq, tree.expected, tree.ops),
   baselineRow('the same tree as nested if/else in C', treeIfElseC(treeNet), tree.xq, tree.expected, tree.ops),
 ];
@@ -130,6 +140,8 @@ for (const c of CRITERIA) {
 const search = build('search');
 const searchRows: Row[] = [
   condnetRow('condnet `search`, engine (wasm2c)', search.file, search.ops, search.blob.length),
+  condnetRow('condnet `search`, compiled (condnet compile, wasm2c)', search.file, search.ops, search.blob.length,
+    await compileForDevice(search.blob, join(WORK, 'search-compiled'), false)),
   baselineRow('C dot product (smlal) + binary search, same weights and keys', searchC(search.net as SearchNetwork), search.xq, search.expected, search.ops),
 ];
 
@@ -155,8 +167,8 @@ function table(rows: Row[], refs: { label: string; row: Row }[]): string {
   return lines.join('\n');
 }
 
-const [engineTree, walk, ifelse] = treeRows;
-const [engineSearch, cSearch] = searchRows;
+const [engineTree, compiledTree, walk, ifelse] = treeRows;
+const [engineSearch, compiledSearch, cSearch] = searchRows;
 const target = (what: string, measured: number, limit: number) => `| ${what} | ${limit}× | ${measured.toFixed(2)}× | ${measured <= limit ? '**met**' : '**missed**'} |`;
 const qemu = spawnSync('qemu-system-arm', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
 const gcc = spawnSync('arm-none-eabi-gcc', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
@@ -164,7 +176,7 @@ const body = `## Cortex-M4 (emulated): condnet beside plain C (\`npm run bench:m
 
 Written by \`npm run bench:mcu-baselines\` (bench/mcu-baselines.ts, bench/c-baselines.ts; ${fmt(seconds)} s) on ${new Date().toISOString().slice(0, 10)}.
 One run: the condnet \`tree\` and \`search\` models built on ${SPEC} run through the engine's firmware (\`runMcu\`: the release
-engine through wasm2c 1.0.32), and plain-C baselines generated from the same blobs, all compiled by \`${gcc}\` with the
+engine through wasm2c 1.0.32) and compiled to their own modules (\`condnet compile\`, docs/COMPILE.md), and plain-C baselines generated from the same blobs, all compiled by \`${gcc}\` with the
 same flags (\`-mcpu=cortex-m4 -mthumb -mfloat-abi=soft\`, \`-Os\` and \`-O2\`, \`-ffunction-sections -fdata-sections\`),
 linked with the same start-up and linker script, run on ${qemu}, machine \`mps2-an386\`, on all ${fmt(ds.n)} digits
 streamed through semihosting, each call bracketed by the same marker functions and counted by the same TCG plugin
@@ -180,17 +192,21 @@ ${table(treeRows, [{ label: 'C node walk', row: walk }, { label: 'C if/else', ro
 
 ${table(searchRows, [{ label: 'C dot product + binary search', row: cSearch }])}
 
-Issue 15's targets for the interpreter, measured here (-Os; the compiled-model targets need \`condnet compile\`, not on this branch):
+Issue 15's targets, measured here (-Os):
 
 | target | limit | measured | |
 |---|---:|---:|---|
+${target('`tree`, compiled ÷ C if/else', compiledTree.byOpt.Os.mean / ifelse.byOpt.Os.mean, 1.5)}
 ${target('`tree`, interpreter ÷ C node walk', engineTree.byOpt.Os.mean / walk.byOpt.Os.mean, 2.5)}
+${target('`search`, compiled ÷ C dot product + binary search', compiledSearch.byOpt.Os.mean / cSearch.byOpt.Os.mean, 1.2)}
 ${target('`search`, interpreter ÷ C dot product + binary search', engineSearch.byOpt.Os.mean / cSearch.byOpt.Os.mean, 2)}
 
-- **model bytes in flash**: condnet rows, the blob (the engine copies it into its linear memory, so it takes RAM too;
-  docs/MCU.md); C rows, the \`bl_*\` tables (\`nm -S\`) and \`baseline_eval\`'s code (the if/else rows are all code).
-- **flash** and **RAM**: the whole firmware image and .data + .bss + linear memory + the 8 KiB stack (docs/MCU.md); the C
-  firmware holds the baseline, the same start-up and a static input row.
+- **model bytes in flash**: condnet engine rows, the blob (in the engine's linear memory, so it takes RAM too;
+  docs/MCU.md); compiled rows, the module's functions and data segments as wasm2c and gcc made them (its tables are
+  data segments, copied into linear memory at start: RAM too); C rows, the \`bl_*\` tables (\`nm -S\`) and \`baseline_eval\`'s code (the if/else rows are all code).
+- **flash** and **RAM**: the whole firmware image and .data + .bss + linear memory + the stack (condnet rows: the
+  measured high-water mark + 256 bytes; C rows: 8 KiB; docs/MCU.md); the C firmware holds the baseline, the same
+  start-up and a static input row.
 - **energy per inference**: the mean instructions at -Os × CPI ${device.cyclesPerInstruction.value} (assumed) × ${device.pJPerCycle.value} pJ per cycle,
   the device model \`${device.name}\` (${device.currentPerMHz.value} µA/MHz at ${device.supply.value} V, ${device.part}; docs/ENERGY.md): derived, not measured.
 - **ops per input**: DESIGN §2's count of the model each row implements (the C rows run the same tests and arithmetic;

@@ -107,6 +107,8 @@ function domainFold(net: Network) {
     check: (f: number) => (or ? `worst |= <u32>(x - ${lo[0]});` : shared ? `worst = max(worst, <u32>(x - ${lo[0]}));`
       : `bad = bad || <u32>(x - ${lo[f]}) > <u32>${(hi[f] - lo[f]) >>> 0};`),
     refused: shared ? `worst > <u32>${span}` : 'bad',
+    /** With one shared pair: the fold of the value `v` (an expression) into `worst`. */
+    shared: shared ? (v: string) => (or ? `worst |= <u32>(${v} - ${lo[0]});` : `worst = max(worst, <u32>(${v} - ${lo[0]}));`) : undefined,
   };
 }
 
@@ -172,15 +174,50 @@ function searchSource(net: SearchNetwork, opts: GenerateOptions): string {
   const m = net.separators.length;
   let muls = 0;
   const proj: string[] = [];
-  net.projection.forEach((w, j) => {
-    proj.push(`  x = load<i32>(input, ${4 * j});`, `  ${dom.check(j)}`);
-    if (w === 1) proj.push('  t += <i64>x;');
-    else if (w === -1) proj.push('  t -= <i64>x;');
-    else {
-      muls++;
-      proj.push(`  t += <i64>x * ${w};`);
+  // The projection in blocks summed in i32, each block then added to the i64 t: a 32-bit core
+  // multiplies-and-adds in one instruction where an i64 term costs several. A block holds
+  // terms while the sum of |w|·max(|lo|, |hi|) stays below 2^31, so on an input inside the
+  // domain the i32 sum is exact; an input outside it may wrap the block (wasm's i32 arithmetic
+  // wraps, never traps), and is refused after the projection whatever t came to.
+  const I32_MAX = 2 ** 31 - 1;
+  let block = 0; // the open block's bound, 0 when none is open
+  const close = () => {
+    if (block > 0) proj.push('  t += <i64>s;');
+    block = 0;
+  };
+  // The domain first, then the projection reading each coordinate again. One pass doing both
+  // became, through binaryen, one expression or-ing all 784 coordinates of an MNIST digit, each
+  // loaded first and kept live, which a 16-register core spills to the stack. With one shared
+  // pair the check is a loop of 8 coordinates a turn (a short chain, and little code); with
+  // pairs per coordinate, one check each, unrolled.
+  const fold = dom.shared;
+  if (fold) {
+    const whole = d - (d % 8);
+    if (whole > 0) {
+      // A counted loop: the C compiler bounds k, so with the entry's check of the input it
+      // proves each read in bounds (a pointer stepped to an end could wrap, for all it knows).
+      proj.push(`  for (let k: usize = 0; k < ${whole / 8}; k++) {`, '    const p = input + (k << 5);');
+      for (let k = 0; k < 8; k++) proj.push(`    ${fold(`load<i32>(p, ${4 * k})`)}`);
+      proj.push('  }');
     }
+    for (let j = whole; j < d; j++) proj.push(`  ${fold(`load<i32>(input, ${4 * j})`)}`);
+  } else net.projection.forEach((_, j) => proj.push(`  x = load<i32>(input, ${4 * j});`, `  ${dom.check(j)}`));
+  net.projection.forEach((w, j) => {
+    proj.push(`  x = load<i32>(input, ${4 * j});`);
+    if (Math.abs(w) !== 1) muls++;
+    const bound = Math.abs(w) * Math.max(Math.abs(net.domain.lo[j]), Math.abs(net.domain.hi[j]));
+    if (bound > I32_MAX) {
+      close();
+      proj.push(w === 1 ? '  t += <i64>x;' : w === -1 ? '  t -= <i64>x;' : `  t += <i64>x * ${w};`);
+      return;
+    }
+    if (block + bound > I32_MAX) close();
+    const first = block === 0;
+    block += Math.max(bound, 1);
+    const term = w === 1 ? 'x' : w === -1 ? '-x' : `x * ${w}`;
+    proj.push(first ? `  s = ${term};` : `  s += ${term};`);
   });
+  close();
   // The keys and the leaves stay a table (a data segment): the descent is the engine's loop,
   // heap position i going to 2i + [t ≥ key(i)]. As nested tests they were code too large to
   // compile fast or to run fast (V8 leaves a function of 10^4 tests to its baseline compiler).
@@ -202,6 +239,7 @@ const LEAVES: usize = memory.data<u8>([${Array.from(leaves).join(',')}], 8);
   if (COUNTING) reset();
   ${dom.declare}
   let t: i64 = 0;
+  let s: i32 = 0;
   let x: i32;
 ${proj.join('\n')}
   if (${dom.refused}) {

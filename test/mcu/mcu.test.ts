@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after } from 'node:test';
-import { MCU_ROOT, runMcuInputs, type McuReport } from '../../host/mcu/run.js';
+import { MCU_ROOT, runMcuInputs, STACK_MARGIN, type McuReport } from '../../host/mcu/run.js';
 import { countsText, type OpCounts } from '../../host/measure/counts.js';
 import { goldenDir } from '../golden/paths.js';
 import { buildFrom } from '../helpers.js';
@@ -20,9 +20,11 @@ const work = mkdtempSync(join(tmpdir(), 'condnet-mcu-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 /** Budgets (docs/MCU.md): the firmware without the model fits 64 KiB of flash; `tree` on
- *  MNIST-10k runs in at most 1,000 instructions per inference on average. */
+ *  MNIST-10k runs in at most 2.5× the plain C walk over the same node array (96 instructions
+ *  per inference, bench:mcu-baselines) on average, in at most the blob, the input row and
+ *  8 KiB of RAM. */
 const FLASH_WITHOUT_MODEL_BUDGET = 64 * 1024;
-const TREE_MNIST_10K_INSNS_BUDGET = 1000;
+const TREE_MNIST_10K_INSNS_BUDGET = 240;
 
 test('the tools are installed (a missing one fails this suite, never skips it)', () => {
   const missing: string[] = [];
@@ -44,7 +46,9 @@ function checkParity(r: McuReport): void {
   assert.equal(r.sizes.flash - r.sizes.flashWithoutModel, r.sizes.modelBytes);
   assert.ok(r.sizes.wasmMemory >= r.sizes.modelBytes, 'the model is copied into linear memory (RAM)');
   assert.equal(r.sizes.ram, r.sizes.data + r.sizes.bss + r.sizes.wasmMemory + r.sizes.stack);
-  assert.ok(r.sizes.stackUsed > 0 && r.sizes.stackUsed <= r.sizes.stack / 2, `stack used ${r.sizes.stackUsed} of ${r.sizes.stack}`);
+  // The stack is reserved at the measured high-water mark plus the stated margin.
+  assert.ok(r.sizes.stackUsed > 0, 'the stack high-water mark was measured');
+  assert.equal(r.sizes.stack, (r.sizes.stackUsed + STACK_MARGIN + 7) & ~7, `stack ${r.sizes.stack} for ${r.sizes.stackUsed} used`);
 }
 
 for (const construction of ['search', 'tree'] as const) {
@@ -89,6 +93,8 @@ test(`tree on mnist:10000: at most ${TREE_MNIST_10K_INSNS_BUDGET} Cortex-M4 inst
   console.log(`# tree mnist:10000: insns/inference mean ${r.instructions.mean.toFixed(2)} min ${r.instructions.min} max ${r.instructions.max}`);
   assert.ok(r.instructions.mean <= TREE_MNIST_10K_INSNS_BUDGET, `mean ${r.instructions.mean} > ${TREE_MNIST_10K_INSNS_BUDGET}`);
   assert.ok(r.sizes.flashWithoutModel <= FLASH_WITHOUT_MODEL_BUDGET);
+  const ramBudget = b.blob.length + 4 * b.ds.dim + 8192;
+  assert.ok(r.sizes.ram <= ramBudget, `RAM ${r.sizes.ram} > the blob, the row and 8 KiB (${ramBudget})`);
 });
 
 test('a short inputs file stops the firmware with status 2 and a message, not a partial success', () => {
