@@ -1,6 +1,6 @@
 // System suite (npm run test:mcu): models compiled to their own module (`condnet compile`,
 // docs/COMPILE.md) against the engine. In Node, the MNIST-10k tree and search, release and
-// counting variants, on every one of the 10,000 digits. On QEMU's Cortex-M4, through wasm2c and
+// counting variants, on every one of the 10,000 digits, as modules and as WASI commands. On QEMU's Cortex-M4, through wasm2c and
 // arm-none-eabi-gcc: the MNIST-10k tree on every digit (outputs and counts) within the issue's
 // targets of instructions, flash and RAM; the MNIST-1k search on every digit; and every golden
 // blob (trees, searches, dense networks and a synthesized graph) on its golden inputs and a
@@ -9,6 +9,8 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ import { countsText, type OpCounts } from '../../host/measure/counts.js';
 import { goldenDir } from '../golden/paths.js';
 import { buildFrom } from '../helpers.js';
 
+const CLI = fileURLToPath(new URL('../../host/cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'condnet-mcu-compiled-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -61,6 +64,26 @@ for (const construction of ['tree', 'search'] as const) {
       if (a !== c && differ++ === 0) assert.fail(`input ${i}: engine ${a}, compiled ${c}`);
     }
     assert.equal(differ, 0);
+  });
+}
+
+for (const construction of ['tree', 'search'] as const) {
+  test(`compiled ${construction} on mnist:10000 as a WASI command: every digit's label and counts as the engine's WASI command`, () => {
+    const b = buildFrom('mnist:10000', { construction });
+    const blob = join(work, `wasi-${construction}.cnb`);
+    writeFileSync(blob, b.blob);
+    const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    for (const counting of [false, true]) {
+      const wasm = join(work, `wasi-${construction}${counting ? '-counting' : ''}.wasm`);
+      const c = run(['compile', blob, '--wasi', ...(counting ? ['--counting'] : []), '-o', wasm]);
+      assert.equal(c.status, 0, c.stderr.slice(-2000));
+      const engine = run(['wasi', blob, '--dataset', 'mnist:10000', ...(counting ? ['--counting'] : [])]);
+      const compiled = run(['wasi', wasm, '--dataset', 'mnist:10000']);
+      assert.equal(engine.status, 0, engine.stderr.slice(-2000));
+      assert.equal(compiled.status, 0, compiled.stderr.slice(-2000));
+      assert.equal(engine.stdout.split('\n').length, 10001, 'a line per digit');
+      assert.ok(compiled.stdout === engine.stdout, `${counting ? 'counting ' : ''}output differs from the engine's WASI command`);
+    }
   });
 }
 
