@@ -1,0 +1,115 @@
+/*
+ * The condnet C library on QEMU's mps2-an386 (Cortex-M4), with semihosting: a firmware built
+ * from ../../lib (the model) and this folder alone (docs/C-LIBRARY.md).
+ *
+ * Reads the inputs from a host file through semihosting (SYS_OPEN, SYS_READ): "CNMI", u32 dim,
+ * u32 count (little-endian), then count rows of dim int32 values, already quantized
+ * (condnet.h). Path: INPUTS_FILE (default "inputs.bin", relative to QEMU's working folder).
+ * Writes through semihosting:
+ *   mcu: kind=… dim=… classes=… count=… memoryBytes=…
+ *   y <i> <result>          condnet_evaluate()'s result for row i (a class or a negative code)
+ *   mcu: stackUsed=<bytes>  the stack's high-water mark (startup.c paints it)
+ *   mcu: done <count>
+ * Exit status: 0 after every row; 1 if condnet_init() fails; 2 on a bad inputs file; 3 on a
+ * CPU fault (startup.c).
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "condnet.h"
+#include "semihost.h"
+
+#ifndef INPUTS_FILE
+#define INPUTS_FILE "inputs.bin"
+#endif
+
+uint32_t mcu_stack_used(void); /* startup.c */
+
+/* Output, buffered into few semihosting calls. */
+static char out_buf[1024];
+static uint32_t out_len;
+static void flush(void) {
+  if (out_len == 0) return;
+  out_buf[out_len] = 0;
+  semihost_puts(out_buf);
+  out_len = 0;
+}
+static void put_s(const char *s) {
+  while (*s) {
+    if (out_len == sizeof out_buf - 1) flush();
+    out_buf[out_len++] = *s++;
+  }
+}
+static void put_u32(uint32_t v) {
+  char s[12];
+  int n = 11;
+  s[n] = 0;
+  do {
+    s[--n] = (char)('0' + v % 10u);
+    v /= 10u;
+  } while (v != 0);
+  put_s(s + n);
+}
+static void put_i32(int32_t v) {
+  if (v < 0) {
+    put_s("-");
+    put_u32(0u - (uint32_t)v);
+  } else {
+    put_u32((uint32_t)v);
+  }
+}
+static void put_kv(const char *k, uint32_t v) {
+  put_s(" ");
+  put_s(k);
+  put_s("=");
+  put_u32(v);
+}
+static __attribute__((noreturn)) void fail(const char *what, int status) {
+  flush();
+  semihost_puts("mcu: FATAL ");
+  semihost_puts(what);
+  semihost_puts("\n");
+  semihost_exit(status);
+}
+static uint32_t rd32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
+
+static int32_t row[CONDNET_DIM];
+
+int main(void) {
+  int32_t r = condnet_init();
+  if (r != CONDNET_OK) {
+    put_s("mcu: condnet_init: ");
+    put_s(condnet_strerror(r));
+    put_s("\n");
+    flush();
+    return 1;
+  }
+  uint8_t hdr[12];
+  int32_t fd = semihost_open(INPUTS_FILE, 1);
+  if (fd < 0) fail("cannot open the inputs file " INPUTS_FILE, 2);
+  if (semihost_read(fd, hdr, 12) != 0 || memcmp(hdr, "CNMI", 4) != 0) fail("bad inputs header", 2);
+  uint32_t dim = rd32(hdr + 4), count = rd32(hdr + 8);
+  if (dim != CONDNET_DIM) fail("the inputs' dim is not the model's (CONDNET_DIM)", 2);
+  put_s("mcu: kind=" CONDNET_KIND);
+  put_kv("dim", CONDNET_DIM);
+  put_kv("classes", CONDNET_CLASSES);
+  put_kv("count", count);
+  put_kv("memoryBytes", CONDNET_MEMORY_BYTES);
+  put_s("\n");
+  for (uint32_t i = 0; i < count; i++) {
+    if (semihost_read(fd, row, sizeof row) != 0) fail("inputs file shorter than its header says", 2);
+    int32_t y = condnet_evaluate(row);
+    put_s("y ");
+    put_u32(i);
+    put_s(" ");
+    put_i32(y);
+    put_s("\n");
+  }
+  put_s("mcu: stackUsed=");
+  put_u32(mcu_stack_used());
+  put_s("\nmcu: done ");
+  put_u32(count);
+  put_s("\n");
+  flush();
+  return 0;
+}
