@@ -19,8 +19,9 @@
  * Memory: all state is static. RAM is CONDNET_MEMORY_BYTES of linear memory (the model's
  * data and one input; an array named condnet_linear_memory, 8-aligned, in .bss) plus a few
  * hundred bytes of runtime state (a jmp_buf among them); there is no heap. The model's
- * code and tables are in flash (const). Stack: a few hundred bytes (docs/C-LIBRARY.md has the
- * figures measured on a Cortex-M4).
+ * code and tables are in flash (const). Stack: condnet_evaluate() of a tree model uses about a
+ * hundred bytes, of a search model several KiB (wasm2c keeps the unrolled projection's values
+ * as C locals); docs/C-LIBRARY.md has the figures measured on a Cortex-M4.
  *
  * Threads and interrupts: the library is not reentrant. It holds one model instance and one
  * trap buffer; call condnet_init() and condnet_evaluate() from one thread (or guard them with

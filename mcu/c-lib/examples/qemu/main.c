@@ -8,10 +8,12 @@
  * Writes through semihosting:
  *   mcu: kind=… dim=… classes=… count=… memoryBytes=…
  *   y <i> <result>          condnet_evaluate()'s result for row i (a class or a negative code)
- *   mcu: stackUsed=<bytes>  the stack's high-water mark (startup.c paints it)
+ *   mcu: stackUsed=<bytes> stackReserved=<bytes>   the stack's high-water mark (startup.c
+ *                          paints it) and its size (STACK in the Makefile)
  *   mcu: done <count>
  * Exit status: 0 after every row; 1 if condnet_init() fails; 2 on a bad inputs file; 3 on a
- * CPU fault (startup.c).
+ * CPU fault (startup.c); 4 when the stack was (nearly) exhausted, which may have corrupted
+ * .bss, so the run does not count.
  */
 #include <stdint.h>
 #include <string.h>
@@ -24,6 +26,10 @@
 #endif
 
 uint32_t mcu_stack_used(void); /* startup.c */
+extern uint32_t _sstack, _estack; /* mps2-an386.ld */
+/* Bytes the stack keeps free at least, or the run fails: the painted stack cannot tell a stack
+ * that was just big enough from one that overflowed into .bss. */
+#define STACK_SPARE 64u
 
 /* Output, buffered into few semihosting calls. */
 static char out_buf[1024];
@@ -105,9 +111,13 @@ int main(void) {
     put_i32(y);
     put_s("\n");
   }
+  uint32_t used = mcu_stack_used(), reserved = (uint32_t)((char *)&_estack - (char *)&_sstack);
   put_s("mcu: stackUsed=");
-  put_u32(mcu_stack_used());
-  put_s("\nmcu: done ");
+  put_u32(used);
+  put_kv("stackReserved", reserved);
+  put_s("\n");
+  if (used + STACK_SPARE > reserved) fail("the stack is (nearly) exhausted: build with a larger STACK (make STACK=bytes)", 4);
+  put_s("mcu: done ");
   put_u32(count);
   put_s("\n");
   flush();
