@@ -22,7 +22,7 @@
 
 #define PAGE_SIZE 65536u
 #define MEM_PAGES ((CONDNET_MEMORY_BYTES + PAGE_SIZE - 1u) / PAGE_SIZE)
-#define MAX_FUNC_TYPES 32u
+#define MAX_FUNC_TYPES 16u
 #define MAX_TYPE_ARITY 8u
 
 jmp_buf wasm_rt_jmp_buf;
