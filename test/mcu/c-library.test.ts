@@ -3,7 +3,8 @@
 // host's gcc -std=gnu11 -Wall -Wextra -Werror, the generated model included, and a host program
 // linked against lib/ gives the engine's output for every row; (b) a copy of DIR alone builds
 // its QEMU firmware with its own Makefile (arm-none-eabi-gcc), which runs every row on the
-// emulated Cortex-M4 with the engine's outputs. Needs wasm2c (wabt), gcc, make,
+// emulated Cortex-M4 with the engine's outputs. Every golden blob and a limb program (every
+// kind) the same, the QEMU firmware for one model of each kind. Needs wasm2c (wabt), gcc, make,
 // arm-none-eabi-gcc + newlib and qemu-system-arm: a missing one fails the suite, never skips it.
 
 import { after, test } from 'node:test';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { CLibExportError, C_LIB_MARKER, exportCLib, fixupGeneratedC } from '../../host/export/c-lib.js';
 import { Engine } from '../../host/engine/engine.js';
 import { inputsFile, MCU_ROOT } from '../../host/mcu/run.js';
+import { goldenDir } from '../golden/paths.js';
 import { buildFrom } from '../helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'condnet-clib-'));
@@ -185,6 +187,57 @@ for (const c of CASES) {
       `lib/*.c ${cfiles.map((f) => statSync(join(lib, f)).size).reduce((s, v) => s + v, 0)} bytes of C`);
   });
 }
+
+test('c-lib of every golden blob and a limb program (every kind): the host program gives the engine\'s outputs, and the QEMU firmware too (one model of each kind)', () => {
+  const gdir = goldenDir();
+  const models: Array<{ name: string; blob: Uint8Array; dim: number; rows: Int32Array; golden?: number[] }> = [];
+  for (const f of readdirSync(gdir).filter((f) => f.endsWith('.cnb')).sort()) {
+    const name = f.slice(0, -4);
+    const g = JSON.parse(readFileSync(join(gdir, `${name}.json`), 'utf8')) as { dim: number; inputs: number[][]; outputs: number[] };
+    models.push({ name, blob: new Uint8Array(readFileSync(join(gdir, f))), dim: g.dim, rows: Int32Array.from(g.inputs.flat()), golden: g.outputs });
+  }
+  assert.ok(models.length > 0, `no golden blobs in ${gdir}`);
+  // No golden is a program: the sqrt construction's limb program, on its rows and two refused ones.
+  const p = buildFrom('synthetic:n=300,d=4,labels=5,seed=3', { construction: 'sqrt' });
+  const rows = new Int32Array(p.xq.length + 2 * p.ds.dim);
+  rows.set(p.xq);
+  rows.fill(2 ** 31 - 1, p.xq.length, p.xq.length + p.ds.dim);
+  rows.fill(-(2 ** 31), p.xq.length + p.ds.dim);
+  models.push({ name: 'synthetic-sqrt', blob: p.blob, dim: p.ds.dim, rows });
+
+  const onDevice = new Set<string>();
+  for (const m of models) {
+    const n = m.rows.length / m.dim;
+    const engine = new Engine('release');
+    engine.loadOrThrow(m.blob);
+    const want = engine.evaluateBatch(m.rows, n);
+    if (m.golden) assert.deepEqual(Array.from(want), m.golden, `${m.name}: the engine gives the golden outputs`);
+    const model = join(work, `${m.name}.cnb`);
+    writeFileSync(model, m.blob);
+    const inputs = join(work, `${m.name}-inputs.bin`);
+    writeFileSync(inputs, inputsFile(m.rows, m.dim, n));
+    const dir = join(work, `${m.name}-clib`);
+    const r = cli(['export', model, '--format', 'c-lib', '-o', dir]);
+    assert.equal(r.status, 0, `${m.name}: export exited ${r.status}: ${r.stderr.slice(-2000)}`);
+    const kind = /^#define CONDNET_KIND "(\w+)"/m.exec(readFileSync(join(dir, 'lib', 'condnet_config.h'), 'utf8'))?.[1] ?? '?';
+    const lib = join(dir, 'lib');
+    const objDir = join(work, `${m.name}-obj`);
+    mkdirSync(objDir);
+    writeFileSync(join(objDir, 'main.c'), HOST_MAIN);
+    const prog = join(objDir, 'host-prog');
+    ok('gcc', [...WFLAGS, '-O1', '-I', lib, join(objDir, 'main.c'), join(lib, 'condnet.c'), join(lib, 'condnet_model.c'), join(lib, 'condnet_rt.c'), '-o', prog]);
+    sameOutputs(parseY(ok(prog, [inputs]), n, `${m.name} host`), want, `${m.name} (${kind}) host program`);
+    if (onDevice.has(kind)) continue;
+    onDevice.add(kind);
+    const qemuDir = join(dir, 'examples', 'qemu');
+    ok('make', ['-C', qemuDir]);
+    const runR = run('make', ['-C', qemuDir, 'run', `INPUTS=${inputs}`, 'TIMEOUT=300']);
+    const out = readFileSync(join(qemuDir, 'build', 'out.txt'), 'utf8');
+    assert.equal(runR.status, 0, `${m.name}: make run exited ${runR.status}: ${(runR.stderr + out).slice(-2000)}`);
+    sameOutputs(parseY(out, n, `${m.name} QEMU`), want, `${m.name} (${kind}) QEMU firmware`);
+  }
+  assert.deepEqual([...onDevice].sort(), ['dense', 'graph', 'program', 'search', 'tree'], 'every kind ran on the device');
+});
 
 test('c-lib misuse: no -o, flags of other formats, an output that cannot be used; a new export replaces an old one', () => {
   const b = buildFrom('mnist:100', { construction: 'tree' });
