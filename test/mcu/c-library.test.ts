@@ -38,6 +38,17 @@ function ok(cmd: string, args: string[], opts: { cwd?: string } = {}): string {
 function cli(args: string[]) {
   return run('node', [CLI, ...args]);
 }
+/** The project's instruction-counting QEMU plugin (mcu/insn-plugin.c), built for the host. */
+let plugin: string | undefined;
+function insnPlugin(): string {
+  if (!plugin) {
+    plugin = join(work, 'libinsn.so');
+    ok('gcc', ['-O2', '-shared', '-fPIC', '-Wall', '-o', plugin, join(MCU_ROOT, 'mcu', 'insn-plugin.c')]);
+  }
+  return plugin;
+}
+/** Tree on MNIST-10k: at most this many instructions per inference, mean (docs/MCU.md's budget). */
+const TREE_MNIST_10K_INSNS_BUDGET = 1000;
 
 test('the tools are installed (a missing one fails this suite, never skips it)', () => {
   const missing: string[] = [];
@@ -51,8 +62,10 @@ test('the tools are installed (a missing one fails this suite, never skips it)',
 });
 
 /** A host program over lib/: the calls before condnet_init() and with NULL, then one result
- *  per row of an inputs file ("CNMI", dim, count, rows), as the QEMU example reads it. */
+ *  per row of an inputs file, through condnet_evaluate() and, the same, written at
+ *  condnet_input() and evaluated in place ("CNMI", dim, count, rows), as the QEMU example reads it. */
 const HOST_MAIN = `#include <stdio.h>
+#include <string.h>
 #include "condnet.h"
 int main(int argc, char **argv) {
   static int32_t row[CONDNET_DIM];
@@ -61,13 +74,16 @@ int main(int argc, char **argv) {
   if (argc != 2) return 2;
   FILE *f = fopen(argv[1], "rb");
   if (!f || fread(magic, 1, 4, f) != 4 || fread(&dim, 4, 1, f) != 1 || fread(&count, 4, 1, f) != 1 || dim != CONDNET_DIM) return 2;
-  printf("before-init %d\\n", (int)condnet_evaluate(row));
+  printf("before-init %d %d\\n", (int)condnet_evaluate(row), condnet_input() == NULL);
   int32_t r = condnet_init();
   if (r != CONDNET_OK) { printf("init %d %s\\n", (int)r, condnet_strerror(r)); return 1; }
   printf("null %d\\n", (int)condnet_evaluate(NULL));
   for (uint32_t i = 0; i < count; i++) {
     if (fread(row, 4, CONDNET_DIM, f) != CONDNET_DIM) return 2;
-    printf("y %u %d\\n", (unsigned)i, (int)condnet_evaluate(row));
+    int32_t y = condnet_evaluate(row);
+    memcpy(condnet_input(), row, sizeof row);
+    if (condnet_evaluate_input() != y) { printf("in place %u differs\\n", (unsigned)i); return 1; }
+    printf("y %u %d\\n", (unsigned)i, (int)y);
     if (i == 0 && condnet_init() != CONDNET_OK) return 1; /* init again: starts over, same answers */
   }
   return 0;
@@ -152,7 +168,7 @@ for (const c of CASES) {
     const prog = join(objDir, 'host-prog');
     ok('gcc', [...WFLAGS, '-O0', '-I', lib, join(objDir, 'main.c'), ...cfiles.map((f) => join(lib, f)), '-o', prog]);
     const hostOut = ok(prog, [inputs]);
-    assert.match(hostOut, /^before-init -32\nnull -36\n/, 'CONDNET_ERR_NOT_INITIALIZED before init, CONDNET_ERR_INPUT_LENGTH on NULL');
+    assert.match(hostOut, /^before-init -32 1\nnull -36\n/, 'CONDNET_ERR_NOT_INITIALIZED before init, CONDNET_ERR_INPUT_LENGTH on NULL');
     sameOutputs(parseY(hostOut, n, 'host program'), want, 'host program');
 
     // (b) The QEMU firmware, from a copy of the folder alone (nothing of the repository).
@@ -160,11 +176,25 @@ for (const c of CASES) {
     cpSync(dir, alone, { recursive: true });
     const qemuDir = join(alone, 'examples', 'qemu');
     const built = ok('make', ['-C', qemuDir]);
-    const runR = run('make', ['-C', qemuDir, 'run', `INPUTS=${inputs}`, 'TIMEOUT=900']);
+    // Run with the instruction-counting plugin between the example's markers (the first pair
+    // empty, for calibration).
+    const nm = ok('arm-none-eabi-nm', [join(qemuDir, 'build', 'fw.elf')]);
+    const mark = (name: string) => new RegExp(`^([0-9a-f]+) T ${name}$`, 'm').exec(nm)?.[1];
+    const [begin, end] = [mark('mcu_mark_begin'), mark('mcu_mark_end')];
+    assert.ok(begin && end, 'the example has its marker functions');
+    const counts = join(qemuDir, 'build', 'counts.txt');
+    const runR = run('make', ['-C', qemuDir, 'run', `INPUTS=${inputs}`, 'TIMEOUT=900',
+      `QEMU_FLAGS=-plugin ${insnPlugin()},begin=0x${begin},end=0x${end},out=${counts}`]);
     const out = readFileSync(join(qemuDir, 'build', 'out.txt'), 'utf8');
     assert.equal(runR.status, 0, `make run exited ${runR.status}: ${(runR.stderr + out).slice(-2000)}`);
     assert.match(out, new RegExp(`mcu: done ${n}\\n`));
     sameOutputs(parseY(out, n, 'QEMU firmware'), want, 'QEMU firmware');
+    const raw = readFileSync(counts, 'utf8').trim().split('\n').map(Number);
+    assert.equal(raw.length, n + 1, 'one count per row and the calibration pair');
+    const perRow = raw.slice(1).map((v) => v - raw[0]);
+    const mean = perRow.reduce((a, v) => a + v, 0) / n;
+    const insns = `instructions per condnet_evaluate_input() mean ${mean.toFixed(2)} min ${Math.min(...perRow)} max ${Math.max(...perRow)}`;
+    if (c.name === 'tree-mnist-10k') assert.ok(mean <= TREE_MNIST_10K_INSNS_BUDGET, `${insns} > ${TREE_MNIST_10K_INSNS_BUDGET}`);
 
     const sec = (name: string) => Number(new RegExp(`^\\${name}\\s+(\\d+)`, 'm').exec(built)?.[1] ?? 0);
     const flash = sec('.isr_vector') + sec('.text') + sec('.rodata') + sec('.ARM.exidx') + sec('.data');
@@ -184,7 +214,7 @@ for (const c of CASES) {
     }
     console.log(`# ${c.name}: ${n} rows identical (host and QEMU); QEMU firmware flash ${flash} (text ${sec('.isr_vector') + sec('.text')}, ` +
       `rodata ${sec('.rodata')}), RAM ${ram} (.bss ${sec('.bss')} of which linear memory ${memoryBytes}, stack ${sec('.stack')}, ${stackUsed} used); ` +
-      `lib/*.c ${cfiles.map((f) => statSync(join(lib, f)).size).reduce((s, v) => s + v, 0)} bytes of C`);
+      `${insns}; lib/*.c ${cfiles.map((f) => statSync(join(lib, f)).size).reduce((s, v) => s + v, 0)} bytes of C`);
   });
 }
 

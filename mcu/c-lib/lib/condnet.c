@@ -45,10 +45,20 @@ int32_t condnet_init(void) {
   return CONDNET_OK;
 }
 
+int32_t *condnet_input(void) {
+  /* 8-aligned: the memory is, and so is the offset. */
+  return g_ready ? (int32_t *)(void *)(Z_condnetZ_memory(&g_instance)->data + CONDNET_INPUT_OFFSET) : NULL;
+}
+
 int32_t condnet_evaluate(const int32_t *input) {
   if (!g_ready) return CONDNET_ERR_NOT_INITIALIZED;
   if (input == NULL) return CONDNET_ERR_INPUT_LENGTH;
   memcpy(Z_condnetZ_memory(&g_instance)->data + CONDNET_INPUT_OFFSET, input, 4u * CONDNET_DIM);
+  return condnet_evaluate_input();
+}
+
+int32_t condnet_evaluate_input(void) {
+  if (!g_ready) return CONDNET_ERR_NOT_INITIALIZED;
   wasm_rt_trap_t trap = wasm_rt_impl_try();
   if (trap != WASM_RT_TRAP_NONE) {
     g_last_trap = (int32_t)trap;

@@ -73,6 +73,18 @@ int32_t condnet_init(void);
  */
 int32_t condnet_evaluate(const int32_t *input);
 
+/**
+ * The input's place in the linear memory (CONDNET_DIM int32_t, 8-aligned), NULL before a
+ * successful condnet_init(). Writing the values there and calling condnet_evaluate_input()
+ * saves condnet_evaluate()'s copy of the whole row (CONDNET_DIM × 4 bytes, most of the time
+ * of a tree, which reads only the values on its path). The place stays the same until the next
+ * condnet_init(); the model does not change what is written there.
+ */
+int32_t *condnet_input(void);
+
+/** Evaluate the input written at condnet_input(): as condnet_evaluate(), without the copy. */
+int32_t condnet_evaluate_input(void);
+
 /** A short English description of a result code (a class gives "class"); never NULL. */
 const char *condnet_strerror(int32_t code);
 
