@@ -23,7 +23,7 @@
 // prelude are made static inline, so that at -O0 too they are not emitted and need no libm.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -223,7 +223,7 @@ this folder is docs/C-LIBRARY.md.
  *  folder itself absent, empty, or an earlier c-lib export (which is replaced). A usage error. */
 export function checkOutputDir(dir: string): void {
   const parent = dirname(resolve(dir));
-  const p = lstatSync(parent, { throwIfNoEntry: false });
+  const p = statSync(parent, { throwIfNoEntry: false });
   if (!p || !p.isDirectory()) throw new CLibExportError(`${dir}: its parent folder ${parent} does not exist`, 2);
   const st = lstatSync(dir, { throwIfNoEntry: false });
   if (!st) return;
