@@ -43,7 +43,7 @@ extern "C" {
 /* Results. condnet_evaluate() returns a class, 0 … CONDNET_CLASSES − 1, or one of these
  * (negative). -32 … -35 are the engine's own codes (docs/FORMAT.md), negated. */
 #define CONDNET_OK 0
-/** condnet_evaluate() before a successful condnet_init(). */
+/** An evaluation before a successful condnet_init(). */
 #define CONDNET_ERR_NOT_INITIALIZED (-32)
 /** The input did not fit the model's linear memory (should not happen: the size is fixed). */
 #define CONDNET_ERR_OUT_OF_MEMORY (-33)
