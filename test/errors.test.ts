@@ -12,6 +12,7 @@ import { CliError, reportError } from '../host/cli/errors.js';
 import { CompileError } from '../host/compile/module.js';
 import { DataError, DatasetError } from '../host/data/errors.js';
 import { CondnetError } from '../host/errors.js';
+import { CLibExportError } from '../host/export/c-lib.js';
 import { FlashExportError } from '../host/export/flash.js';
 import { OnnxExportError } from '../host/export/onnx.js';
 import {
@@ -50,6 +51,8 @@ const CASES: Array<[Error, number]> = [
   [new SynthesisError('input 3: not a class', 3), 1],
   [new EnergyModelError('e.json', 'not valid JSON'), 1],
   [new CompileError('m.wasm: not a condnet module'), 1],
+  [new CLibExportError('wasm2c not found'), 1],
+  [new CLibExportError('out: not a folder', 2), 2],
 ];
 
 function sourceFiles(dir: string): string[] {

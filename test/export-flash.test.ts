@@ -272,7 +272,7 @@ test('condnet export: all three formats, to files and to stdout', () => {
 
 test('condnet export: bad options are usage errors (exit 2) with clear messages', () => {
   const cases: Array<[string[], RegExp]> = [
-    [['--format', 'srec'], /--format must be one of c, ihex, bin, got "srec"/],
+    [['--format', 'srec'], /--format must be one of c, ihex, bin, c-lib, got "srec"/],
     [['--format', 'ihex', '--base', '0x1G'], /--base must be an address, hexadecimal \(0x08000000\) or decimal, got "0x1G"/],
     [['--format', 'ihex', '--base', '0x100000000'], /--base must be at most 0xFFFFFFFF/],
     [['--format', 'c', '--symbol', '9lives'], /--symbol must be a valid C identifier, got "9lives"/],

@@ -1,30 +1,49 @@
-// condnet export <model.cnb> --format c|ihex|bin [-o file] [--symbol name] [--section .name]
+// condnet export <model.cnb> --format c|ihex|bin|c-lib [-o file|DIR] [--symbol name] [--section .name]
 // [--base addr]: a validated blob for firmware (host/export/flash.ts, docs/FLASH.md) — a C header
-// with the blob as an 8-aligned const array, Intel HEX at a base address, or the raw bytes.
+// with the blob as an 8-aligned const array, Intel HEX at a base address, or the raw bytes — or
+// a C library folder with the model compiled to C (host/export/c-lib.ts, docs/C-LIBRARY.md).
 
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import {
   blobFacts, checkSection, checkSymbol, FlashExportError, FLASH_FORMATS, parseBaseAddress, symbolFromFileName,
   toCHeader, toIntelHex, type FlashFormat,
 } from '../export/flash.js';
+import { checkOutputDir, exportCLib } from '../export/c-lib.js';
 import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
 import { CliError } from './errors.js';
-import { readModel } from './io.js';
+import { openModelFile, readModel } from './io.js';
 
-interface ExportFlags { format: FlashFormat; output?: string; symbol?: string; section?: string; base?: number }
+type ExportFormat = FlashFormat | 'c-lib';
+const EXPORT_FORMATS: readonly ExportFormat[] = [...FLASH_FORMATS, 'c-lib'];
 
-function parseFormat(v: string): FlashFormat {
-  if (!(FLASH_FORMATS as readonly string[]).includes(v)) throw new CliError(`--format must be one of ${FLASH_FORMATS.join(', ')}, got "${v}"`, 2);
-  return v as FlashFormat;
+interface ExportFlags { format: ExportFormat; output?: string; symbol?: string; section?: string; base?: number }
+
+function parseFormat(v: string): ExportFormat {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(v)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${v}"`, 2);
+  return v as ExportFormat;
+}
+
+/** --format c-lib: the folder DIR (docs/C-LIBRARY.md). */
+async function exportLibrary(file: string, dir: string): Promise<void> {
+  checkOutputDir(dir);
+  const model = openModelFile(file); // a compiled model carries its blob: the library compiles it again, for the device
+  const f = await exportCLib(model.blob, dir, { source: basename(file) });
+  process.stdout.write(`${file}: ${f.kind}, ${f.dim} inputs (${f.quantization}), ${f.classes} classes, ${f.blobBytes.toLocaleString('en-US')}-byte blob, ` +
+    `CRC 0x${f.blobCrc.toString(16).toUpperCase().padStart(8, '0')}\n` +
+    `wrote ${dir}/ (C library: the model compiled to C, ${f.memoryBytes.toLocaleString('en-US')} bytes of static linear memory; ` +
+    `lib/ for your build, examples/qemu/ for QEMU's Cortex-M4; ${f.files.length} files)\n`);
 }
 
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description('write a model for firmware: a C header (8-aligned const array), Intel HEX at a base address, or the raw blob')
+    .description('write a model for firmware: a C header (8-aligned const array), Intel HEX at a base address, the raw blob, or a C library folder')
     .argument('<model.cnb>', 'the blob to export; it is validated first')
-    .requiredOption('--format <c|ihex|bin>', 'c: a C header; ihex: Intel HEX (I32HEX); bin: the blob bytes as they are', parseFormat)
-    .option('-o, --output <file>', 'file to write (atomically); without it, c and ihex go to stdout, and bin too unless stdout is a terminal')
+    .requiredOption('--format <c|ihex|bin|c-lib>', 'c: a C header; ihex: Intel HEX (I32HEX); bin: the blob bytes as they are; ' +
+      'c-lib: a folder, DIR/lib/ (the model compiled to C, its runtime, condnet.h) and DIR/examples/qemu/ (needs wasm2c)', parseFormat)
+    .option('-o, --output <file|DIR>', 'file to write (atomically); without it, c and ihex go to stdout, and bin too unless stdout is a terminal; ' +
+      'c-lib: the folder to write (required; new, empty, or an earlier c-lib export, which is replaced)')
     .option('--symbol <name>', 'c: the array\'s name, a C identifier (default: the file name, other characters as _); macros are <NAME>_LEN, <NAME>_CRC32, <NAME>_FILE_CRC32', checkSymbol)
     .option('--section <name>', 'c: place the array with __attribute__((section("name"))), e.g. .rodata.model', checkSection)
     .option('--base <addr>', 'ihex: the address of the first byte, 0x… or decimal (default 0)', parseBaseAddress)
@@ -34,8 +53,17 @@ export function registerExport(program: Command): void {
       '\nExamples:\n' +
       '  condnet export iris-tree.cnb --format c --symbol iris_model --section .rodata.model -o iris_model.h\n' +
       '  condnet export iris-tree.cnb --format ihex --base 0x08040000 -o iris.hex\n' +
-      '  condnet export iris-tree.cnb --format bin -o iris.bin')
-    .action((file: string, flags: ExportFlags) => {
+      '  condnet export iris-tree.cnb --format bin -o iris.bin\n' +
+      '  condnet export iris-tree.cnb --format c-lib -o iris-clib    # docs/C-LIBRARY.md')
+    .action(async (file: string, flags: ExportFlags) => {
+      if (flags.format === 'c-lib') {
+        if (flags.symbol !== undefined || flags.section !== undefined || flags.base !== undefined) {
+          throw new CliError('--symbol, --section and --base do not apply to --format c-lib', 2);
+        }
+        if (flags.output === undefined) throw new CliError('--format c-lib writes a folder: give it with -o DIR', 2);
+        await exportLibrary(file, flags.output);
+        return;
+      }
       if (flags.format !== 'c' && (flags.symbol !== undefined || flags.section !== undefined)) {
         throw new CliError(`--symbol and --section apply to --format c, not ${flags.format}`, 2);
       }
@@ -45,10 +73,11 @@ export function registerExport(program: Command): void {
       }
       if (flags.output !== undefined) checkOutputPath(flags.output);
       const blob = readModel(file);
+      const format = flags.format;
       const facts = blobFacts(blob);
       let out: Uint8Array | string;
       try {
-        out = flags.format === 'c' ? toCHeader(blob, { symbol: flags.symbol ?? symbolFromFileName(file), section: flags.section, source: file })
+        out = format === 'c' ? toCHeader(blob, { symbol: flags.symbol ?? symbolFromFileName(file), section: flags.section, source: file })
           : flags.format === 'ihex' ? toIntelHex(blob, flags.base ?? 0)
           : blob;
       } catch (e) {
