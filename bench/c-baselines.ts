@@ -18,12 +18,11 @@
 // inside the domain (every dataset row) the outputs are the same, and the baselines are the
 // lower cost of the unchecked code.
 
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SectionId } from '../assembly/format.js';
 import { readBlob } from '../host/format/reader.js';
-import { inputsFile, MCU_ROOT, McuError, type McuOpt } from '../host/mcu/run.js';
+import { inputsFile, McuError, readKeyValues, runMcuScript, type McuOpt } from '../host/mcu/run.js';
 import type { SearchNetwork, TreeNetwork } from '../host/network.js';
 
 export const BASELINES = ['tree-walk', 'tree-ifelse', 'search'] as const;
@@ -234,21 +233,6 @@ export interface BaselineRun {
   seconds: { build: number; run: number };
 }
 
-function sh(script: string, args: string[], what: string): void {
-  const r = spawnSync('bash', [join(MCU_ROOT, 'mcu', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  if (r.error) throw new McuError(`${what}: ${r.error.message}`);
-  if (r.status !== 0) throw new McuError(`${what} failed (mcu/${script} exit status ${r.status}${r.signal ? `, signal ${r.signal}` : ''})`);
-}
-
-function keyValues(path: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    const i = line.indexOf('=');
-    if (i > 0) out[line.slice(0, i)] = Number(line.slice(i + 1));
-  }
-  return out;
-}
-
 /** Build `src` as firmware (-`opt`), run the `n` rows of `xq` in QEMU, parse outputs and counts. */
 export function runBaseline(src: BaselineSource, xq: Int32Array, dim: number, n: number, workDir: string, opt: McuOpt = 'Os', timeoutSeconds = 1800): BaselineRun {
   const srcDir = join(workDir, 'src');
@@ -259,10 +243,10 @@ export function runBaseline(src: BaselineSource, xq: Int32Array, dim: number, n:
   const inputs = join(workDir, 'inputs-data.bin');
   writeFileSync(inputs, inputsFile(xq, dim, n));
   const t0 = performance.now();
-  sh('baselines/build.sh', [srcDir, fw, '--opt', opt], `building the ${src.name} baseline`);
+  runMcuScript('baselines/build.sh', [srcDir, fw, '--opt', opt], `building the ${src.name} baseline`);
   const t1 = performance.now();
   try {
-    sh('run.sh', [fw, inputs, '--timeout', String(timeoutSeconds)], `running the ${src.name} baseline in QEMU`);
+    runMcuScript('run.sh', [fw, inputs, '--timeout', String(timeoutSeconds)], `running the ${src.name} baseline in QEMU`);
   } finally {
     rmSync(inputs, { force: true });
   }
@@ -297,7 +281,7 @@ export function runBaseline(src: BaselineSource, xq: Int32Array, dim: number, n:
     min = Math.min(min, v);
     max = Math.max(max, v);
   }
-  const kv = keyValues(join(fw, 'sizes.txt'));
+  const kv = Object.fromEntries(Object.entries(readKeyValues(join(fw, 'sizes.txt'))).map(([k, v]) => [k, Number(v)]));
   const size = (k: string) => {
     if (!Number.isFinite(kv[k])) throw new McuError(`${fw}/sizes.txt: no ${k}`);
     return kv[k];

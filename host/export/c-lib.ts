@@ -269,6 +269,8 @@ export async function exportCLib(blob: Uint8Array, dir: string, opts: CLibOption
   try {
     mkdirSync(tmp);
     cpSync(C_LIB_TEMPLATE, tmp, { recursive: true });
+    // The example's start-up and semihosting calls are the project's firmware's own (mcu/).
+    for (const f of ['startup.c', 'semihost.h']) cpSync(join(C_LIB_TEMPLATE, '..', f), join(tmp, 'examples', 'qemu', f));
     const lib = join(tmp, 'lib');
     const wasmPath = join(tmp, 'model.wasm');
     writeFileSync(wasmPath, wasm);

@@ -126,13 +126,15 @@ export class McuError extends CondnetError {
   }
 }
 
-function sh(script: string, args: string[], what: string): void {
+/** Run a script of mcu/ (build.sh, run.sh, baselines/build.sh); a failure is an McuError naming `what`. */
+export function runMcuScript(script: string, args: string[], what: string): void {
   const r = spawnSync('bash', [join(MCU_ROOT, 'mcu', script), ...args], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (r.error) throw new McuError(`${what}: ${r.error.message}`);
   if (r.status !== 0) throw new McuError(`${what} failed (mcu/${script} exit status ${r.status}${r.signal ? `, signal ${r.signal}` : ''})`);
 }
 
-function readKeyValues(path: string): Record<string, string> {
+/** A `key=value` file of the firmware's build (sizes.txt). */
+export function readKeyValues(path: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of readFileSync(path, 'utf8').split('\n')) {
     const i = line.indexOf('=');
@@ -241,7 +243,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
   if (model.compiled && !compiled) throw new McuError(`${modelPath} is a compiled model: compile its blob for the device first (compileForDevice; condnet mcu does)`);
   if (compiled && opts.counting && !compiled.counting) throw new McuError('--counting on a compiled model needs its counting variant');
   const build = (dir: string, engine: string, stack: number) =>
-    sh('build.sh', [blobPath, dir, '--engine', engine, '--opt', opt, '--stack', String(stack),
+    runMcuScript('build.sh', [blobPath, dir, '--engine', engine, '--opt', opt, '--stack', String(stack),
       ...(compiled ? ['--compiled', engine === 'counting' ? compiled.counting! : compiled.release] : [])], `building the ${engine} firmware`);
   build(fw, 'release', PROBE_STACK);
   let fwc: string | undefined;
@@ -254,8 +256,8 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
   let runSeconds = 0;
   let stackUsed: number;
   try {
-    sh('run.sh', [fw, inputs, '--timeout', timeout], 'running the firmware in QEMU');
-    if (fwc) sh('run.sh', [fwc, inputs, '--no-plugin', '--timeout', timeout], 'running the counting firmware in QEMU');
+    runMcuScript('run.sh', [fw, inputs, '--timeout', timeout], 'running the firmware in QEMU');
+    if (fwc) runMcuScript('run.sh', [fwc, inputs, '--no-plugin', '--timeout', timeout], 'running the counting firmware in QEMU');
     // The stack: measured on this run (painted), then reserved at that high-water mark plus
     // STACK_MARGIN in a second build, which runs every input again (outputs checked below,
     // and its own high-water mark must stay inside the reserve). The code is the same, so
@@ -267,7 +269,7 @@ export function runMcuInputs(modelPath: string, xq: Int32Array, n: number, datas
     const sized = join(work, 'release-sized');
     build(sized, 'release', reserve);
     t1 = performance.now();
-    sh('run.sh', [sized, inputs, '--no-plugin', '--timeout', timeout], 'running the firmware with its measured stack in QEMU');
+    runMcuScript('run.sh', [sized, inputs, '--no-plugin', '--timeout', timeout], 'running the firmware with its measured stack in QEMU');
     const again = parseOutput(join(sized, 'out.txt'), n, false);
     if (again.stackUsed > reserve - 16) throw new McuError(`the stack reserved (${reserve} bytes) is nearly exhausted: ${again.stackUsed} used`);
     if (again.y.some((y, i) => y !== parseOutput(join(fw, 'out.txt'), n, false).y[i])) throw new McuError('the firmware with its measured stack answers differently');

@@ -155,8 +155,8 @@ export function loadDeviceEnergyModel(nameOrFile: string): DeviceEnergyModel {
   return loadAnyEnergyModel(nameOrFile, 'device') as DeviceEnergyModel;
 }
 
-/** Check a parsed JSON value against the model schema (version 1). */
-export function validateEnergyModel(raw: unknown, file: string): EnergyModel {
+/** The checks both schemas share: a failure names the file, objects, non-empty strings. */
+function schemaChecks(file: string) {
   const fail = (msg: string): never => { throw new EnergyModelError(file, msg); };
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const str = (o: Record<string, unknown>, k: string, where: string): string => {
@@ -164,6 +164,12 @@ export function validateEnergyModel(raw: unknown, file: string): EnergyModel {
     if (typeof v !== 'string' || v.trim() === '') fail(`${where}.${k} must be a non-empty string`);
     return v as string;
   };
+  return { fail, isObj, str };
+}
+
+/** Check a parsed JSON value against the model schema (version 1). */
+export function validateEnergyModel(raw: unknown, file: string): EnergyModel {
+  const { fail, isObj, str } = schemaChecks(file);
   const nonNeg = (v: unknown, where: string): number => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${where} must be a finite number ≥ 0 (got ${JSON.stringify(v)})`);
     return v as number;
@@ -361,13 +367,7 @@ export interface DeviceEnergyModel {
 
 /** Check a parsed JSON value against the device model schema (version 1). */
 export function validateDeviceEnergyModel(raw: unknown, file: string): DeviceEnergyModel {
-  const fail = (msg: string): never => { throw new EnergyModelError(file, msg); };
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  const str = (o: Record<string, unknown>, k: string, where: string): string => {
-    const v = o[k];
-    if (typeof v !== 'string' || v.trim() === '') fail(`${where}.${k} must be a non-empty string`);
-    return v as string;
-  };
+  const { fail, isObj, str } = schemaChecks(file);
   const positive = (v: unknown, where: string): number => {
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`${where} must be a finite number > 0 (got ${JSON.stringify(v)})`);
     return v as number;
