@@ -153,11 +153,12 @@ symsize() { local h; h=$(arm-none-eabi-nm -S "$OUT/fw.elf" | awk -v s="$1" '$4 =
 TEXT=$(( $(sec .isr_vector) + $(sec .text) + $(sec .ARM.exidx) ))
 RODATA=$(sec .rodata); DATA=$(sec .data); BSS=$(sec .bss); WMEM=$(sec .wasm_memory); STACK=$(sec .stack)
 MODEL_BYTES=$(symsize mcu_model); MODEL_BYTES=${MODEL_BYTES:-0}
-# A compiled model is its module's functions and data segments (wasm2c names them w2c_* and
-# data_segment_data_w2c_*; link-time optimization keeps the names, with suffixes).
+# A compiled model is its module's functions (wasm2c names them w2c_*; link-time optimization
+# keeps the names, with suffixes) and its data segments, which LTO may leave without a symbol:
+# their bytes are counted in the C wasm2c wrote (each byte one 0x.. literal).
 if [[ -n "$COMPILED" ]]; then
-  MODEL_BYTES=0
-  for h in $(arm-none-eabi-nm -S "$OUT/fw.elf" | awk 'NF == 4 && $4 ~ /^(w2c_|data_segment_data_w2c_)/ { print $2 }'); do
+  MODEL_BYTES=$(awk '/^static const u8 data_segment_data_w2c_/ { on = 1; next } on && /^};/ { on = 0 } on { n += gsub(/0x/, "") } END { print n + 0 }' "$OUT/condnet.c")
+  for h in $(arm-none-eabi-nm -S "$OUT/fw.elf" | awk 'NF == 4 && $3 ~ /^[tT]$/ && $4 ~ /^w2c_/ { print $2 }'); do
     MODEL_BYTES=$((MODEL_BYTES + 16#$h))
   done
 fi

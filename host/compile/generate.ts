@@ -178,13 +178,28 @@ function searchSource(net: SearchNetwork, opts: GenerateOptions): string {
   // multiplies-and-adds in one instruction where an i64 term costs several. A block holds
   // terms while the sum of |w|·max(|lo|, |hi|) stays below 2^31, so on an input inside the
   // domain the i32 sum is exact; an input outside it may wrap the block (wasm's i32 arithmetic
-  // wraps, never traps), and is refused after the projection whatever t came to.
+  // wraps, never traps), and is refused after the projection whatever t came to. A term whose
+  // bound alone passes 2^31 is a block of its own, in i64.
   const I32_MAX = 2 ** 31 - 1;
-  let block = 0; // the open block's bound, 0 when none is open
-  const close = () => {
-    if (block > 0) proj.push('  t += <i64>s;');
-    block = 0;
-  };
+  type Block = { from: number; to: number; wide: boolean };
+  const blocks: Block[] = [];
+  let open: Block | undefined;
+  let bound = 0;
+  net.projection.forEach((w, j) => {
+    if (Math.abs(w) !== 1) muls++;
+    const b = Math.max(1, Math.abs(w) * Math.max(Math.abs(net.domain.lo[j]), Math.abs(net.domain.hi[j])));
+    if (b > I32_MAX) {
+      blocks.push({ from: j, to: j + 1, wide: true });
+      open = undefined;
+    } else if (open && bound + b <= I32_MAX) {
+      open.to = j + 1;
+      bound += b;
+    } else {
+      open = { from: j, to: j + 1, wide: false };
+      blocks.push(open);
+      bound = b;
+    }
+  });
   // The domain first, then the projection reading each coordinate again. One pass doing both
   // became, through binaryen, one expression or-ing all 784 coordinates of an MNIST digit, each
   // loaded first and kept live, which a 16-register core spills to the stack. With one shared
@@ -202,22 +217,29 @@ function searchSource(net: SearchNetwork, opts: GenerateOptions): string {
     }
     for (let j = whole; j < d; j++) proj.push(`  ${fold(`load<i32>(input, ${4 * j})`)}`);
   } else net.projection.forEach((_, j) => proj.push(`  x = load<i32>(input, ${4 * j});`, `  ${dom.check(j)}`));
-  net.projection.forEach((w, j) => {
-    proj.push(`  x = load<i32>(input, ${4 * j});`);
-    if (Math.abs(w) !== 1) muls++;
-    const bound = Math.abs(w) * Math.max(Math.abs(net.domain.lo[j]), Math.abs(net.domain.hi[j]));
-    if (bound > I32_MAX) {
-      close();
-      proj.push(w === 1 ? '  t += <i64>x;' : w === -1 ? '  t -= <i64>x;' : `  t += <i64>x * ${w};`);
-      return;
+  // On the device the projection is unrolled, each weight an immediate: a load, the weight and
+  // a multiply-add a term. Elsewhere it is a loop over the weights as a table: V8 ran the
+  // unrolled form of MNIST's 784 terms at half the engine's speed (docs/COMPILE.md).
+  const unrolled = opts.deviceInputBytes !== undefined;
+  const weights = new Uint8Array(pw * d);
+  const wv = new DataView(weights.buffer);
+  net.projection.forEach((w, j) => (pw === 2 ? wv.setInt16(2 * j, w, true) : wv.setInt32(4 * j, w, true)));
+  const weightAt = (j: string) => (pw === 2 ? `<i32>load<i16>(WEIGHTS + (${j} << 1))` : `load<i32>(WEIGHTS + (${j} << 2))`);
+  for (const { from, to, wide } of blocks) {
+    if (wide) {
+      const w = net.projection[from];
+      proj.push(`  x = load<i32>(input, ${4 * from});`, w === 1 ? '  t += <i64>x;' : w === -1 ? '  t -= <i64>x;' : `  t += <i64>x * ${w};`);
+    } else if (unrolled) {
+      for (let j = from; j < to; j++) {
+        const w = net.projection[j];
+        const term = w === 1 ? 'x' : w === -1 ? '-x' : `x * ${w}`;
+        proj.push(`  x = load<i32>(input, ${4 * j});`, j === from ? `  s = ${term};` : `  s += ${term};`);
+      }
+      proj.push('  t += <i64>s;');
+    } else {
+      proj.push('  s = 0;', `  for (let j: usize = ${from}; j < ${to}; j++) s += load<i32>(input + (j << 2)) * ${weightAt('j')};`, '  t += <i64>s;');
     }
-    if (block + bound > I32_MAX) close();
-    const first = block === 0;
-    block += Math.max(bound, 1);
-    const term = w === 1 ? 'x' : w === -1 ? '-x' : `x * ${w}`;
-    proj.push(first ? `  s = ${term};` : `  s += ${term};`);
-  });
-  close();
+  }
   // The keys and the leaves stay a table (a data segment): the descent is the engine's loop,
   // heap position i going to 2i + [t ≥ key(i)]. As nested tests they were code too large to
   // compile fast or to run fast (V8 leaves a function of 10^4 tests to its baseline compiler).
@@ -232,8 +254,8 @@ function searchSource(net: SearchNetwork, opts: GenerateOptions): string {
 /** The ${m} keys (i64, Eytzinger order) and the ${m + 1} leaves' classes (${lw} bytes each). */
 const KEYS: usize = memory.data<u8>([${Array.from(keys).join(',')}], 8);
 const LEAVES: usize = memory.data<u8>([${Array.from(leaves).join(',')}], 8);
-
-/** The projection t = w·x, its weights immediates, then the descent over the keys. */
+${unrolled ? '' : `/** The ${d} weights (${pw} bytes each), for the projection's loop. */\nconst WEIGHTS: usize = memory.data<u8>([${Array.from(weights).join(',')}], 8);\n`}
+/** The projection t = w·x (on the device its weights immediates), then the descent over the keys. */
 // @ts-ignore: decorator
 @inline function run(input: usize): i32 {
   if (COUNTING) reset();
