@@ -36,8 +36,8 @@ export function registerBuild(program: Command): void {
     .option('--lookahead <points>', 'tree: nodes of at most this many points choose their split by rollout (0: greedy)', parseLookahead, DEFAULT_LOOKAHEAD_POINTS)
     .option('--frac-bits <f>', 'fixed-point fractional bits (default: the fewest that keep inputs distinct)', parseIntOption('--frac-bits'))
     .option('--json', 'print a JSON summary'))
-    .addHelpText('after', '\nExamples:\n  condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
-      '  condnet build mnist:10000 --construction tree -o mnist-tree.cnb')
+    .addHelpText('after', '\nExamples:\n  npx condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
+      '  npx condnet build mnist:10000 --construction tree -o mnist-tree.cnb')
     .action((spec: string, flags: BuildFlags) => {
       const t0 = performance.now();
       const ds = openDataset(spec, flags);

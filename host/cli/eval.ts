@@ -14,7 +14,7 @@ export function registerEval(program: Command): void {
     .description('print the label of each input row (CSV features, no label column)')
     .argument('<model>', 'model: a blob (.cnb) or a compiled model (.wasm)')
     .option('-i, --input <file>', 'input rows (default: stdin)'))
-    .addHelpText('after', '\nExample:\n  echo "3,1" | condnet eval model.cnb')
+    .addHelpText('after', '\nExample:\n  echo "3,1" | npx condnet eval model.cnb')
     .action((model: string, flags: { input?: string; header?: boolean }) => {
       const opened = openModelFile(model);
       const { network } = opened;

@@ -68,7 +68,7 @@ export function registerMcu(program: Command): void {
     .option('--energy <name|file>', 'operations energy model for the 45 nm estimate beside it', DEFAULT_ENERGY_MODEL)
     .option('--json', 'print the report as JSON (instructions per input included)'))
     .addHelpText('after', '\nNeeds Debian\'s wabt, gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm and gcc (docs/MCU.md).\n' +
-      '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
+      '\nExamples:\n  npx condnet mcu mnist-tree.cnb mnist:10000\n  npx condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
     .action(async (file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
       // Energy models first, so a typo fails before minutes of QEMU.

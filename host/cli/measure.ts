@@ -51,7 +51,7 @@ export function energyText(e: EnergyReport): string {
 }
 
 /** What measure says about the device when it has no instruction counts (docs/DECISIONS.md). */
-export const DEVICE_RUN_NEEDED = 'energy on the Cortex-M4: needs a device run (condnet mcu <model> <dataset> --json > mcu.json, then --mcu mcu.json; docs/ENERGY.md)\n';
+export const DEVICE_RUN_NEEDED = 'energy on the Cortex-M4: needs a device run (npx condnet mcu <model> <dataset> --json > mcu.json, then --mcu mcu.json; docs/ENERGY.md)\n';
 
 export function registerMeasure(program: Command): void {
   withHeaderOptions(program
@@ -64,8 +64,8 @@ export function registerMeasure(program: Command): void {
     .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`)
     .option('--mcu <mcu.json>', 'energy per inference on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset (measure does not run the device)')
     .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
-    .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm\n' +
-      '  condnet mcu model.cnb mnist:10000 --json > mcu.json && condnet measure model.cnb mnist:10000 --energy --mcu mcu.json')
+    .addHelpText('after', '\nExamples:\n  npx condnet measure model.cnb mnist:10000 --json\n  npx condnet measure model.cnb mnist:10000 --energy horowitz-45nm\n' +
+      '  npx condnet mcu model.cnb mnist:10000 --json > mcu.json && npx condnet measure model.cnb mnist:10000 --energy --mcu mcu.json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true; mcu?: string; deviceEnergy: string }) => {
       const energyModel = flags.energy === undefined ? null : loadEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
       const deviceModel = flags.mcu === undefined ? null : loadDeviceEnergyModel(flags.deviceEnergy);

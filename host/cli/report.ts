@@ -25,8 +25,8 @@ export function registerReport(program: Command): void {
     .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL)
     .option('--mcu <mcu.json>', 'energy on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset')
     .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
-    .addHelpText('after', '\nExample:\n  condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
-      + '  condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
+    .addHelpText('after', '\nExample:\n  npx condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
+      + '  npx condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
     .action(async (model: string, spec: string, flags: ReportFlags) => {
       // Every input is checked before the long part, so a typo fails at once.
       checkOutputPath(flags.output);

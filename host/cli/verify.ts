@@ -16,7 +16,7 @@ export function registerVerify(program: Command): void {
     .option('--against <model>', "compare with another model's outputs: a .cnb or compiled .wasm, or a network file (the float network's class is the truth)")
     .option('--class-names <a,b,…>', "with --against a network file: the text of its outputs 0, 1, … (default: the file's names, else 0, 1, …)", parseClassNames)
     .option('--json', 'print the report as JSON'))
-    .addHelpText('after', '\nExamples:\n  condnet verify model.cnb mnist:10000\n  condnet verify model.cnb mnist:10000 --against mlp/model.json')
+    .addHelpText('after', '\nExamples:\n  npx condnet verify model.cnb mnist:10000\n  npx condnet verify model.cnb mnist:10000 --against mlp/model.json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; against?: string; classNames?: string[] }) => {
       const p = progress(flags.json);
       const opened = openModelFile(model);
