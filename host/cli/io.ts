@@ -3,6 +3,9 @@
 import type { Command } from 'commander';
 import { loadDataset } from '../data/source.js';
 import { describeConflicts, type Dataset } from '../data/dataset.js';
+import { tableMetadata } from '../format/table-section.js';
+import type { SectionInfo } from '../format/reader.js';
+import type { TableOptions } from '../data/table-options.js';
 import { tableOptions, withTableOptions, type TableFlags } from './table-options.js';
 import { parseByteSize } from '../io/bytes.js';
 import { CliError } from './errors.js';
@@ -19,6 +22,26 @@ export function openDataset(spec: string, flags: DatasetFlags): Dataset {
   const ds = loadDataset(spec, tableOptions(flags, notice));
   if (ds.conflicts) notice(describeConflicts(ds.name, ds.conflicts));
   return ds;
+}
+
+/** A dataset read for a model: with the model's Table section (docs/FORMAT.md), its columns
+ *  are matched by name, its categories and dates coded as in training, missing values read as
+ *  then, and values scaled down as they were. */
+export function openDatasetFor(model: { blob: Uint8Array; sections: SectionInfo[] }, spec: string, flags: DatasetFlags): Dataset {
+  const meta = tableMetadata(model);
+  if (meta === undefined) return openDataset(spec, flags);
+  const names = meta.features.map((f) => f.name);
+  const opts: TableOptions = {
+    ...(meta.missing !== undefined ? { missing: { kind: 'value', value: meta.missing } } : {}),
+    ...tableOptions(flags, notice),
+    columns: meta.features,
+    ...(names.every((n) => n !== undefined) ? { featureNames: names as string[] } : {}),
+    ...(meta.label !== undefined ? { labelName: meta.label } : {}),
+  };
+  const ds = loadDataset(spec, opts);
+  if (ds.conflicts) notice(describeConflicts(ds.name, ds.conflicts));
+  const k = meta.inputShift ?? 0;
+  return k ? { ...ds, x: ds.x.map((v) => v / 2 ** k), inputShift: k } : ds;
 }
 
 /** Every command that reads a dataset takes the same table flags (host/cli/table-options.ts). */

@@ -6,7 +6,7 @@ import { measure, type MeasureReport } from '../measure/measure.js';
 import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyModel, loadEnergyModel, type EnergyReport } from '../measure/energy.js';
 import { checkMcuResult, deviceEnergyReport, deviceEnergyText, readMcuResult, type DeviceEnergyReport } from '../mcu/energy.js';
 import { table } from '../measure/text-table.js';
-import { openDataset, openModelFile, withHeaderOptions } from './io.js';
+import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
 export function measureText(r: MeasureReport): string {
@@ -72,7 +72,7 @@ export function registerMeasure(program: Command): void {
       const mcuResult = flags.mcu === undefined ? null : readMcuResult(flags.mcu);
       const p = progress(flags.json);
       const opened = openModelFile(model);
-      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
+      const ds = withStep(p, `load ${spec}`, 1, () => openDatasetFor(opened, spec, flags));
       if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
       const r: MeasureReport & { device?: DeviceEnergyReport } = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1,
         () => measure(opened, ds, { timing: flags.timing, ...(energyModel ? { energy: energyModel } : {}) }));

@@ -9,7 +9,7 @@ import { checkMcuResult, deviceEnergyReport, readMcuResult } from '../mcu/energy
 import type { SweepReport } from '../measure/sweep.js';
 import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
-import { openDataset, openModelFile, withHeaderOptions } from './io.js';
+import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
 interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
@@ -44,7 +44,7 @@ export function registerReport(program: Command): void {
       const energy = loadEnergyModel(flags.energy);
       const deviceModel = flags.mcu === undefined ? undefined : loadDeviceEnergyModel(flags.deviceEnergy);
       const mcuResult = flags.mcu === undefined ? undefined : readMcuResult(flags.mcu);
-      const ds = openDataset(spec, flags);
+      const ds = openDatasetFor(opened, spec, flags);
       if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
       const device = deviceModel && mcuResult && flags.mcu ? { file: flags.mcu, energy: deviceEnergyReport(deviceModel, mcuResult) } : undefined;
 

@@ -14,6 +14,7 @@ export interface TableFlags {
   label?: string;
   features?: string;
   ignore?: string;
+  categorical?: string;
   onConflict?: ConflictPolicy;
   missing?: MissingPolicy;
 }
@@ -44,6 +45,7 @@ export function withTableOptions(cmd: Command, what: 'dataset' | 'rows' = 'datas
       : 'a label column to leave out: a header name or a 1-based index (default: the last, when the table is one column wider than the model)')
     .option('--features <columns>', 'the feature columns, in order: names, 1-based indexes and ranges a-b, comma-separated (default: every other column)')
     .option('--ignore <columns>', 'columns to leave out: names, indexes and ranges, comma-separated')
+    .option('--categorical <columns>', 'feature columns read as categories even where they look like numbers (a column whose first value is not a number or an ISO date is one anyway)')
     .option('--missing <policy>', 'a missing feature value (empty, NA, null, ?): error, drop (leave the row out), or a number to read it as (default: error)', parseMissing);
   if (what === 'dataset') {
     cmd.addOption(new Option('--on-conflict <policy>', 'an input given contradicting labels: error (report them all), or keep the first, last or majority label (a tie: the one read first), or drop the input')
@@ -57,7 +59,7 @@ export function tableOptions(flags: TableFlags, notice?: (m: string) => void): T
   const o: TableOptions = {};
   if (flags.header !== undefined) o.header = flags.header;
   if (notice) o.notice = notice;
-  for (const k of ['format', 'delimiter', 'label', 'features', 'ignore', 'onConflict', 'missing'] as const) {
+  for (const k of ['format', 'delimiter', 'label', 'features', 'ignore', 'categorical', 'onConflict', 'missing'] as const) {
     if (flags[k] !== undefined) (o as Record<string, unknown>)[k] = flags[k];
   }
   return o;

@@ -5,6 +5,7 @@
 import { DataError, DatasetError } from './errors.js';
 import { LABEL_OVERHEAD_BYTES, memoryBudget, overBudget, rowBytes } from './limits.js';
 import { RowSet } from './rowset.js';
+import type { TableColumn } from '../format/table-section.js';
 
 /** Per-coordinate input bounds in quantized units, the same for every coordinate. */
 export interface DeclaredDomain {
@@ -44,6 +45,13 @@ export interface Dataset {
   /** The feature columns' names and the label column's, when the table has a header. */
   featureNames?: string[];
   labelName?: string;
+  /** How each feature column was read (numbers, categories with their dictionary, dates): what
+   *  a model's Table section records so eval reads raw rows the same way. */
+  columns?: TableColumn[];
+  /** The value missing features were read as (--missing <value>). */
+  missingValue?: number;
+  /** Raw values are divided by 2^inputShift before quantization (values past 2^31). */
+  inputShift?: number;
   /** Rows left out by `--missing drop`. */
   droppedMissing?: number;
 }
@@ -85,7 +93,7 @@ export function describeConflicts(name: string, r: ConflictReport): string {
   const what = `${r.inputs.toLocaleString('en-US')} input${r.inputs === 1 ? '' : 's'} given contradicting labels on ${r.rows.toLocaleString('en-US')} rows`;
   return r.policy === 'error'
     ? `${what}: ${first}${more}; choose a policy with --on-conflict first|last|majority|drop`
-    : `${what}, settled by --on-conflict ${r.policy}: ${first}${more}`;
+    : `${name}: ${what}, settled by --on-conflict ${r.policy}: ${first}${more}`;
 }
 
 // The budget and its limits live in limits.ts; these names stay importable from here.

@@ -4,6 +4,7 @@
 // and the CLI's flags (host/cli/table-options.ts) fill them the same way on every command.
 
 import type { ConflictPolicy } from './dataset.js';
+import type { TableColumn } from '../format/table-section.js';
 
 export const TABLE_FORMATS = ['csv', 'tsv', 'json', 'jsonl'] as const;
 export type TableFormat = (typeof TABLE_FORMATS)[number];
@@ -29,8 +30,18 @@ export interface TableOptions {
   features?: string;
   /** Columns that are neither features nor the label. */
   ignore?: string;
+  /** Feature columns read as categories even where they look like numbers. */
+  categorical?: string;
   onConflict?: ConflictPolicy;
   missing?: MissingPolicy;
+  /** Read against a model: its feature columns (Table section), so categories and dates are
+   *  coded as in training; an unseen category reads as one past the last code. */
+  columns?: TableColumn[];
+  /** Read against a model whose features have names: the columns are chosen by them when the
+   *  table has a header holding them all (unless --features says otherwise). */
+  featureNames?: string[];
+  /** Read against a model: the label column's name in its training table. */
+  labelName?: string;
 }
 
 /** Whether a cell's text means "no value". */

@@ -14,6 +14,7 @@ import { parseJsonlDataset, readLines } from './jsonl.js';
 import { BUDGET_HINT, MAX_FEATURES, memoryBudget, overBudget } from './limits.js';
 import { chunksOf, type TextInput } from './read.js';
 import { isMissing, type MissingPolicy, type TableFormat, type TableOptions } from './table-options.js';
+import type { ColumnType, TableColumn } from '../format/table-section.js';
 import { formatBytes } from '../io/bytes.js';
 
 /** One row of a table: its cells by column (null: no value, as JSON null or an absent key). */
@@ -352,9 +353,70 @@ function tableColumns(src: TableSource, first: TableRecord, opts: TableOptions, 
   return { cols, header };
 }
 
+const DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or date-time as seconds since 1970-01-01T00:00:00Z (no zone: UTC), or undefined. */
+export function parseDate(text: string): number | undefined {
+  const m = DATE.exec(text.trim());
+  if (!m) return undefined;
+  const t = Date.parse(m[2] === undefined ? `${m[1]}T00:00:00Z` : `${m[1]}T${m[2]}${m[3] ?? 'Z'}`);
+  return Number.isFinite(t) ? t / 1000 : undefined;
+}
+
+/** How each feature column's cells become numbers: numbers as written; a column whose first
+ *  value is an ISO date reads dates as seconds since 1970 (UTC); one whose first value is
+ *  neither (or that --categorical names) reads categories as their index in a dictionary
+ *  built in order of first appearance. A model's Table section fixes them for eval, where an
+ *  unseen category is an error. */
+export class FeatureCoder {
+  readonly types: (ColumnType | undefined)[];
+  readonly dicts: Map<string, number>[];
+
+  /** Categories a fixed dictionary did not hold, read as one past its last code ('other'). */
+  unseen = 0;
+
+  constructor(dim: number, categorical: Set<number> = new Set(), readonly fixed?: TableColumn[], private readonly unseenCategory: 'error' | 'other' = 'error') {
+    this.types = fixed ? fixed.map((c) => c.type) : Array.from({ length: dim }, (_, k) => (categorical.has(k) ? 'category' : undefined));
+    this.dicts = fixed ? fixed.map((c) => new Map((c.categories ?? []).map((t, i) => [t, i]))) : Array.from({ length: dim }, () => new Map());
+  }
+
+  /** The value of feature k's cell, or why it has none. */
+  value(k: number, cell: string): number | string {
+    let type = this.types[k];
+    if (type === undefined) type = this.types[k] = isNumeric(cell) ? 'number' : parseDate(cell) !== undefined ? 'date' : 'category';
+    if (type === 'number') {
+      const v = parseNumber(cell);
+      return typeof v === 'string' && !this.fixed ? `${v} (--categorical <column> reads a column as categories)` : v;
+    }
+    if (type === 'date') return parseDate(cell) ?? `"${cell.trim()}" is not an ISO date (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]) like the column's first value`;
+    const text = cell.trim();
+    const dict = this.dicts[k];
+    let code = dict.get(text);
+    if (code === undefined) {
+      if (this.fixed && this.unseenCategory === 'other') {
+        this.unseen++;
+        return dict.size;
+      }
+      if (this.fixed) return `category "${text}" was not in the training table (the model knows ${dict.size})`;
+      code = dict.size;
+      dict.set(text, code);
+    }
+    return code;
+  }
+
+  /** The columns for a model's Table section. */
+  columns(names?: string[]): TableColumn[] {
+    return this.types.map((t, k) => ({
+      ...(names ? { name: names[k] } : {}),
+      type: t ?? 'number',
+      ...(t === 'category' ? { categories: [...this.dicts[k].keys()] } : {}),
+    }));
+  }
+}
+
 /** The feature values of a record into `into` at `at`, or 'drop' (a missing value under
  *  --missing drop), or a DataError for the cell that is wrong. */
-function readValues(rec: TableRecord, cols: Columns, missing: MissingPolicy, name: string, into: Float64Array, at: number): 'ok' | 'drop' | DataError {
+function readValues(rec: TableRecord, cols: Columns, missing: MissingPolicy, name: string, into: Float64Array, at: number, coder: FeatureCoder): 'ok' | 'drop' | DataError {
   for (let k = 0; k < cols.features.length; k++) {
     const c = cols.features[k];
     const cell = rec.cells[c];
@@ -367,7 +429,7 @@ function readValues(rec: TableRecord, cols: Columns, missing: MissingPolicy, nam
       const what = cell === null || cell === undefined ? 'no value' : cell.trim() === '' ? 'empty cell' : `missing value ${JSON.stringify(cell.trim())}`;
       return new DataError(name, ...where(rec, c), `${what} where a number is expected (--missing drop|<value> accepts missing values)`);
     }
-    const v = parseNumber(cell!);
+    const v = coder.value(k, cell!);
     if (typeof v === 'string') return new DataError(name, ...where(rec, c), v);
     into[at + k] = v;
   }
@@ -401,17 +463,32 @@ export function parseTableDataset(input: TextInput, name: string, opts: TableOpt
   let b: DatasetBuilder | undefined;
   let values = new Float64Array(0);
   let dropped = 0;
+  let coder = new FeatureCoder(0);
   for (const rec of src.records) {
     if (cols === undefined) {
-      const t = tableColumns(src, rec, opts, name, true);
+      const t = tableColumns(src, rec, opts, name, true, (names, n) => {
+        const fn = opts.featureNames;
+        if (opts.features === undefined && names && fn && fn.every((f) => names.includes(f))) {
+          const label = opts.label !== undefined ? chooseColumns(n, names, opts, name).label
+            : opts.labelName !== undefined && names.includes(opts.labelName) ? names.indexOf(opts.labelName) : n - 1;
+          return { label, features: fn.map((f) => names.indexOf(f)), names };
+        }
+        return chooseColumns(n, names, opts, name, true);
+      });
       cols = t.cols;
       width = cols.names?.length ?? rec.cells.length;
       b = new DatasetBuilder(name, cols.features.length, 1024, opts.onConflict ?? 'error');
+      const cat = new Set(opts.categorical === undefined ? [] : columnList(opts.categorical, width, cols.names, '--categorical', name)
+        .map((c) => cols!.features.indexOf(c)).filter((k) => k >= 0));
+      coder = opts.columns ? new FeatureCoder(cols.features.length, cat, opts.columns, 'other') : new FeatureCoder(cols.features.length, cat);
+      if (opts.columns && opts.columns.length !== cols.features.length) {
+        throw new DatasetError(`${name}: the model takes ${opts.columns.length} features, the columns chosen are ${cols.features.length}`);
+      }
       values = new Float64Array(cols.features.length);
       if (t.header) continue;
     }
     checkWidth(rec, width, src, name);
-    const got = readValues(rec, cols, missing, name, values, 0);
+    const got = readValues(rec, cols, missing, name, values, 0, coder);
     if (got instanceof DataError) throw got;
     const label = rec.cells[cols.label];
     if (got === 'drop' || (label === null && missing.kind === 'drop')) {
@@ -422,12 +499,16 @@ export function parseTableDataset(input: TextInput, name: string, opts: TableOpt
     b!.add(values, label, rec.line, where(rec, cols.label)[1]);
   }
   if (b === undefined) throw new DatasetError(`${name}: no data rows`);
+  if (coder.unseen > 0) opts.notice?.(`${name}: ${coder.unseen.toLocaleString('en-US')} value${coder.unseen === 1 ? '' : 's'} of a category the model was not built with, read as one past its last code`);
   if (dropped > 0) opts.notice?.(`${name}: ${dropped.toLocaleString('en-US')} row${dropped === 1 ? '' : 's'} with a missing value left out (--missing drop)`);
   const ds = b.finish(dropped > 0 ? { droppedMissing: dropped } : {});
-  if (cols?.names) {
-    ds.featureNames = cols.features.map((c) => cols!.names![c]);
-    ds.labelName = cols.names[cols.label];
+  const names = cols?.names;
+  if (names) {
+    ds.featureNames = cols!.features.map((c) => names[c]);
+    ds.labelName = names[cols!.label];
   }
+  ds.columns = coder.columns(ds.featureNames);
+  if (missing.kind === 'value') ds.missingValue = missing.value;
   return ds;
 }
 
@@ -445,8 +526,6 @@ export interface FeatureRows {
 export interface FeatureOptions extends TableOptions {
   /** Report a bad row in `errors` and go on (else throw it). */
   keepGoing?: boolean;
-  /** The names of the model's features, to match a header's columns by name. */
-  featureNames?: string[];
 }
 
 /** Unlabelled rows for eval: `dim` features each. A table one column wider (the training
@@ -467,6 +546,7 @@ export function parseTableFeatures(input: TextInput, name: string, dim: number, 
   let width = 0;
   const errors: DataError[] = [];
   const order: number[] = [];
+  const coder = new FeatureCoder(dim, new Set(), opts.columns);
   const pick = (names: string[] | undefined, n: number): Columns => {
     if (opts.features !== undefined) return chooseColumns(n, names, { ...opts, label: opts.label ?? undefined }, name, opts.label !== undefined || n > dim);
     const byName = names && opts.featureNames && opts.featureNames.every((f) => names.includes(f));
@@ -476,6 +556,10 @@ export function parseTableFeatures(input: TextInput, name: string, dim: number, 
       return { label: -1, features, names };
     }
     if (opts.label !== undefined) return chooseColumns(n, names, opts, name, true);
+    if (names && opts.labelName !== undefined && names.includes(opts.labelName) && n === dim + 1) {
+      opts.notice?.(`${name}: column "${opts.labelName}" is the model's label column and is left out`);
+      return chooseColumns(n, names, { ...opts, label: opts.labelName }, name, true);
+    }
     if (n === dim + 1 && opts.ignore === undefined) {
       opts.notice?.(`${name}: ${n} columns for a model of ${dim} features: column ${n}${names ? ` (${names[n - 1]})` : ''} taken as the label and left out (--label to choose another)`);
       return chooseColumns(n, names, opts, name, true);
@@ -537,7 +621,7 @@ export function parseTableFeatures(input: TextInput, name: string, dim: number, 
     let bad: DataError | undefined;
     try {
       checkWidth(rec, width, src, name);
-      const got = readValues(rec, cols, missing.kind === 'drop' ? { kind: 'error' } : missing, name, x, count * dim);
+      const got = readValues(rec, cols, missing.kind === 'drop' ? { kind: 'error' } : missing, name, x, count * dim, coder);
       if (got instanceof DataError) bad = got;
     } catch (e) {
       if (!(e instanceof DataError)) throw e;
