@@ -375,6 +375,11 @@ export class FeatureCoder {
   /** Categories a fixed dictionary did not hold, read as one past its last code ('other'). */
   unseen = 0;
 
+  /** Whether a column of text is read as categories unasked (a table with a header). */
+  auto = false;
+  /** Told when a column's first value makes it a date or category column. */
+  notice?: (k: number, type: ColumnType, cell: string) => void;
+
   constructor(dim: number, categorical: Set<number> = new Set(), readonly fixed?: TableColumn[], private readonly unseenCategory: 'error' | 'other' = 'error') {
     this.types = fixed ? fixed.map((c) => c.type) : Array.from({ length: dim }, (_, k) => (categorical.has(k) ? 'category' : undefined));
     this.dicts = fixed ? fixed.map((c) => new Map((c.categories ?? []).map((t, i) => [t, i]))) : Array.from({ length: dim }, () => new Map());
@@ -383,10 +388,13 @@ export class FeatureCoder {
   /** The value of feature k's cell, or why it has none. */
   value(k: number, cell: string): number | string {
     let type = this.types[k];
-    if (type === undefined) type = this.types[k] = isNumeric(cell) ? 'number' : parseDate(cell) !== undefined ? 'date' : 'category';
+    if (type === undefined) {
+      type = this.types[k] = isNumeric(cell) ? 'number' : parseDate(cell) !== undefined ? 'date' : this.auto ? 'category' : 'number';
+      if (type !== 'number') this.notice?.(k, type, cell);
+    }
     if (type === 'number') {
       const v = parseNumber(cell);
-      return typeof v === 'string' && !this.fixed ? `${v} (--categorical <column> reads a column as categories)` : v;
+      return v;
     }
     if (type === 'date') return parseDate(cell) ?? `"${cell.trim()}" is not an ISO date (YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]) like the column's first value`;
     const text = cell.trim();
@@ -481,6 +489,9 @@ export function parseTableDataset(input: TextInput, name: string, opts: TableOpt
       const cat = new Set(opts.categorical === undefined ? [] : columnList(opts.categorical, width, cols.names, '--categorical', name)
         .map((c) => cols!.features.indexOf(c)).filter((k) => k >= 0));
       coder = opts.columns ? new FeatureCoder(cols.features.length, cat, opts.columns, 'other') : new FeatureCoder(cols.features.length, cat);
+      coder.auto = cols.names !== undefined;
+      const fnames = cols.features.map((c) => (cols!.names ? `"${cols!.names[c]}"` : `${c + 1}`));
+      coder.notice = (k, type, cell) => opts.notice?.(`${name}: column ${fnames[k]} read as ${type === 'date' ? 'dates (seconds since 1970-01-01 UTC)' : 'categories'}: its first value is ${JSON.stringify(cell.trim())}`);
       if (opts.columns && opts.columns.length !== cols.features.length) {
         throw new DatasetError(`${name}: the model takes ${opts.columns.length} features, the columns chosen are ${cols.features.length}`);
       }
@@ -580,13 +591,10 @@ export function parseTableFeatures(input: TextInput, name: string, dim: number, 
       if (r.done) break;
       rec = r.value;
     } catch (e) {
-      // A malformed line ends a delimited reader (csv-parse cannot resume after it).
-      if (opts.keepGoing && e instanceof DataError) {
-        errors.push(e);
-        order.push(e.line);
-        break;
-      }
-      throw e;
+      // An error of the stream itself (a malformed quote, a line past the bounds) ends the
+      // reading: csv-parse cannot resume after it, and a bound must stop it. Rows are refused
+      // one by one below.
+      return tried(e, src);
     }
     if (cols === undefined) {
       const labelled = false;
