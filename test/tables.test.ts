@@ -13,7 +13,10 @@ import type { ConflictPolicy } from '../host/data/dataset.js';
 import { DataError } from '../host/data/errors.js';
 import { parseTableDataset, parseTableFeatures } from '../host/data/table.js';
 import { openModel } from '../host/engine/model.js';
-import { tableMetadata } from '../host/format/table-section.js';
+import { tableMetadata, tableSection } from '../host/format/table-section.js';
+import { buildNetwork } from '../host/construct/index.js';
+import { writeBlob } from '../host/format/writer.js';
+import { verify } from '../host/measure/verify.js';
 
 const CLI = new URL('../host/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'condnet-tables-'));
@@ -210,4 +213,14 @@ test('the Table section: optional, so the engine loads the blob, and old blobs h
   assert.equal(opened.release().evaluateBatch(new Int32Array(4), 1).length, 1);
   const golden = openModel(new Uint8Array(readFileSync(new URL('../../test/golden/four-points.cnb', import.meta.url))));
   assert.equal(tableMetadata(golden), undefined);
+});
+
+test('--outside clamp: an unseen input outside the domain is clamped into it instead of refused', () => {
+  const train = parseTableDataset('x,y,l\n0,0,a\n10,10,b\n', 't.csv');
+  const net = buildNetwork(train, { construction: 'search' });
+  const far = parseTableDataset('x,y,l\n1e6,1e6,b\n-1e12,0,a\n', 'far.csv');
+  const refuse = verify(writeBlob(net, [tableSection({ version: 1, features: [{ type: 'number' }, { type: 'number' }] })]), far);
+  assert.deepEqual([refuse.refused, refuse.correct], [2, 0]);
+  const clamp = verify(writeBlob(net, [tableSection({ version: 1, features: [{ type: 'number' }, { type: 'number' }], outside: 'clamp' })]), far);
+  assert.deepEqual([clamp.refused, clamp.correct], [0, 2]);
 });

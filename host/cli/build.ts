@@ -30,6 +30,7 @@ interface BuildFlags {
   header?: boolean;
   json?: boolean;
   holdout?: string;
+  outside: 'clamp' | 'refuse';
 }
 
 export function registerBuild(program: Command): void {
@@ -44,6 +45,7 @@ export function registerBuild(program: Command): void {
     .option('--lookahead <points>', 'tree: nodes of at most this many points choose their split by rollout (0: greedy)', parseLookahead, DEFAULT_LOOKAHEAD_POINTS)
     .option('--frac-bits <f>', 'fixed-point fractional bits; below 0, values are divided by 2^-f first (default: the fewest that keep inputs distinct, and below 0 only for values past 2^31)', parseIntOption('--frac-bits'))
     .option('--holdout <dataset|fraction>', 'rows kept out of the model and answered by it, to report how it generalizes: a dataset, or a fraction (0 < f < 1) of the distinct inputs drawn by --seed')
+    .addOption(new Option('--outside <policy>', 'an unseen input outside the domain: refuse it (as the engine does), or clamp each coordinate into the domain first (recorded in the blob; eval, verify and --holdout follow it)').choices(['refuse', 'clamp']).default('refuse'))
     .option('--json', 'print a JSON summary'))
     .addHelpText('after', '\nExamples:\n  npx condnet build synthetic:n=100000,d=16,labels=distinct --construction search -o synth.cnb\n' +
       '  npx condnet build mnist:10000 --construction tree -o mnist-tree.cnb')
@@ -59,7 +61,7 @@ export function registerBuild(program: Command): void {
         fracBits: flags.fracBits === undefined ? undefined : Math.max(0, flags.fracBits),
         onProgress: (done) => step.update(done),
       }));
-      const meta = tableMetadataOf(ds);
+      const meta = tableMetadataOf(ds, flags.outside);
       const blob = writeBlob(net, meta ? [tableSection(meta)] : []);
       const seconds = (performance.now() - t0) / 1000;
       const heldOut = split ? split.holdout
@@ -109,15 +111,16 @@ function scaleDown(ds: Dataset, flags: BuildFlags): Dataset {
 
 /** What the Table section records for a dataset read from a table, or undefined (a generator's
  *  dataset, or a table of plain numbers without a header, needs none). */
-export function tableMetadataOf(ds: Dataset): TableMetadata | undefined {
+export function tableMetadataOf(ds: Dataset, outside: 'clamp' | 'refuse' = 'refuse'): TableMetadata | undefined {
   const cols = ds.columns ?? [];
-  if (ds.featureNames === undefined && ds.missingValue === undefined && !ds.inputShift && cols.every((c) => c.type === 'number')) return undefined;
+  if (ds.featureNames === undefined && ds.missingValue === undefined && !ds.inputShift && outside === 'refuse' && cols.every((c) => c.type === 'number')) return undefined;
   return {
     version: 1,
     features: cols.length === ds.dim ? cols : Array.from({ length: ds.dim }, () => ({ type: 'number' as const })),
     ...(ds.labelName !== undefined ? { label: ds.labelName } : {}),
     ...(ds.missingValue !== undefined ? { missing: ds.missingValue } : {}),
     ...(ds.inputShift ? { inputShift: ds.inputShift } : {}),
+    ...(outside === 'clamp' ? { outside } : {}),
   };
 }
 

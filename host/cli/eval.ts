@@ -59,7 +59,7 @@ export function registerEval(program: Command): void {
         ...(names && names.every((n) => n !== undefined) ? { featureNames: names as string[] } : {}),
       }));
       if (meta?.inputShift) for (let i = 0; i < rows.x.length; i++) rows.x[i] /= 2 ** meta.inputShift;
-      const r = withStep(p, 'evaluate in the engine', 1, () => evaluateEachRow(opened, rows, name));
+      const r = withStep(p, 'evaluate in the engine', 1, () => evaluateEachRow(opened, rows, name, meta?.outside === 'clamp'));
       const readErrors = new Map<number, DataError>();
       for (const e of rows.errors ?? []) readErrors.set(e.line, e);
       if (!flags.keepGoing) {

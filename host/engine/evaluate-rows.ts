@@ -19,7 +19,7 @@ export function evaluateRows(input: ModelInput, rows: FeatureRows, name: string)
 
 /** Each row's label, or the error that row alone met (a value outside the domain): a bad row
  *  leaves the others answered. */
-export function evaluateEachRow(input: ModelInput, rows: FeatureRows, name: string): { labels: (string | undefined)[]; errors: (DataError | undefined)[] } {
+export function evaluateEachRow(input: ModelInput, rows: FeatureRows, name: string, clamp = false): { labels: (string | undefined)[]; errors: (DataError | undefined)[] } {
   const model = asModel(input);
   const net = model.network;
   const d = net.dim;
@@ -31,9 +31,11 @@ export function evaluateEachRow(input: ModelInput, rows: FeatureRows, name: stri
   for (let i = 0; i < rows.count; i++) {
     for (let j = 0; j < d; j++) {
       const raw = rows.x[i * d + j];
-      const v = quantizeValue(raw, net.quant);
       const lo = net.domain.lo[j];
       const hi = net.domain.hi[j];
+      let v = quantizeValue(raw, net.quant);
+      // --outside clamp (the model's Table section): into the domain, past i32 too.
+      if (clamp) v = Number.isNaN(v) ? (raw < 0 ? lo : hi) : Math.min(hi, Math.max(lo, v));
       if (Number.isNaN(v) || (checkAll && (v < lo || v > hi))) {
         errors[i] = new DataError(name, rows.line[i], j + 1,
           `${raw} (${Number.isNaN(v) ? 'beyond i32' : v} as round(${describeQuantization(net.quant)})) lies outside the model's input domain [${lo}, ${hi}] (error ${ErrorCode.InputOutOfDomain})`);

@@ -33,6 +33,9 @@ export interface TableMetadata {
   /** Raw values were divided by 2^inputShift before the header's quantization (values past
    *  2^31: docs/TABLES.md, "Scale"); 0 or absent: none. */
   inputShift?: number;
+  /** An unseen input outside the domain: "clamp" brings each coordinate into it before the
+   *  engine runs (host: eval, verify); absent or "refuse": refused, as the engine does. */
+  outside?: 'clamp' | 'refuse';
 }
 
 export function tableSection(meta: TableMetadata): Section {

@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.js';
 import { DatasetError } from '../data/errors.js';
 import { quantizeInputs, quantizeValue } from '../data/quantize.js';
 import { ErrorCode } from '../../assembly/format.js';
+import { tableMetadata } from '../format/table-section.js';
 import type { FloatNetwork } from '../import/float-network.js';
 import { fitNetwork, type FitOptions } from '../import/pack.js';
 import { asModel, type ModelInput } from '../engine/model.js';
@@ -83,7 +84,9 @@ function compareTexts(got: string[], want: string[], ds: Dataset): VerifyReport 
 }
 
 export function verify(model: ModelInput, ds: Dataset): VerifyReport {
-  const { network, release } = asModel(model);
+  const opened = asModel(model);
+  const { network, release } = opened;
+  const clamp = tableMetadata(opened)?.outside === 'clamp';
   checkDimensions(network.dim, ds);
   // Unseen rows (a held-out set) may leave i32 at the model's scale: refused, not an error.
   const d = ds.dim;
@@ -91,7 +94,11 @@ export function verify(model: ModelInput, ds: Dataset): VerifyReport {
   const unfit = new Uint8Array(ds.n);
   for (let i = 0; i < ds.x.length; i++) {
     const v = quantizeValue(ds.x[i], network.quant);
-    if (Number.isNaN(v)) unfit[Math.floor(i / d)] = 1;
+    if (clamp) {
+      const lo = network.domain.lo[i % d];
+      const hi = network.domain.hi[i % d];
+      xq[i] = Number.isNaN(v) ? (ds.x[i] < 0 ? lo : hi) : Math.min(hi, Math.max(lo, v));
+    } else if (Number.isNaN(v)) unfit[Math.floor(i / d)] = 1;
     else xq[i] = v;
   }
   for (let i = 0; i < ds.n; i++) if (unfit[i]) for (let k = 0; k < d; k++) xq[i * d + k] = network.domain.lo[k];
