@@ -85,8 +85,12 @@ test('errors are one line, name the place, and leave no output file', () => {
   // A tree checks the coordinates its path reads, and the message names the one that failed.
   const t = run(['eval', join(dir, 'fruit-tree.cnb')], '150,12.25\n1e6,1e6\n');
   assert.equal(t.code, 1);
-  assert.match(t.err, /^condnet: <stdin>:2:[12]: 1000000 lies outside the model's input domain .* on a coordinate the tree reads \(error 34\)\n$/);
-  assert.equal(t.out, '');
+  assert.match(t.err, /^condnet: <stdin>:2:[12]: 1000000 lies outside the model's input domain .* on a coordinate the tree reads \(error 34\)\ncondnet: 1 bad row of 2; the others answered\n$/);
+  // The good row is answered all the same (issue 16); --no-keep-going stops at the bad one.
+  assert.equal(t.out, 'pear\n');
+  const stop = run(['eval', join(dir, 'fruit-tree.cnb'), '--no-keep-going'], '150,12.25\n1e6,1e6\n');
+  assert.equal(stop.code, 1);
+  assert.equal(stop.out, '');
 });
 
 test('every bad dataset: one line naming file:line:column, exit 1, no output file', () => {

@@ -131,7 +131,7 @@ test('measure and report --mcu: energy per inference from a saved device run, ch
   // Without a device run: the 45 nm estimate, and what it takes to get the device's.
   const none = run(['measure', model, spec, '--no-timing', '--energy']);
   assert.equal(none.code, 0, none.err);
-  assert.match(none.out, /energy on the Cortex-M4: needs a device run \(condnet mcu <model> <dataset> --json > mcu\.json, then --mcu mcu\.json/);
+  assert.match(none.out, /energy on the Cortex-M4: needs a device run \(npx condnet mcu <model> <dataset> --json > mcu\.json, then --mcu mcu\.json/);
 
   // Another model file, another dataset, an old result without the hash: refused, one line each.
   const other = join(dir, 'other.cnb');

@@ -310,5 +310,5 @@ test('condnet export --format bin refuses a terminal as stdout', () => {
 test('condnet export --help shows examples of all three formats', () => {
   const r = cli('export', '--help');
   assert.equal(r.status, 0);
-  assert.match(text(r.stdout), /Examples:\n {2}condnet export iris-tree\.cnb --format c .*\n {2}condnet export iris-tree\.cnb --format ihex --base 0x08040000 -o iris\.hex\n {2}condnet export iris-tree\.cnb --format bin -o iris\.bin/);
+  assert.match(text(r.stdout), /Examples:\n {2}npx condnet export iris-tree\.cnb --format c .*\n {2}npx condnet export iris-tree\.cnb --format ihex --base 0x08040000 -o iris\.hex\n {2}npx condnet export iris-tree\.cnb --format bin -o iris\.bin/);
 });

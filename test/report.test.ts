@@ -176,5 +176,5 @@ test('condnet report: writes the page; a bad sweep or energy model is one line, 
 
   const help = run(['report', '--help']);
   assert.equal(help.code, 0);
-  assert.match(help.out, /Example:\n {2}condnet sweep .*--json > sweep\.json\n {2}condnet report model\.cnb mnist:10000 --sweep sweep\.json -o report\.html/);
+  assert.match(help.out, /Example:\n {2}npx condnet sweep .*--json > sweep\.json\n {2}npx condnet report model\.cnb mnist:10000 --sweep sweep\.json -o report\.html/);
 });

@@ -48,7 +48,7 @@ export function registerDemo(program: Command): void {
     .description('memorize MNIST-10k with `search` and `tree`, verify both in the engine, report ops and bytes')
     .option('-o, --out <folder>', 'folder for the models and the report', 'condnet-demo')
     .option('--json', 'print the JSON report instead of the table (no progress output)')
-    .addHelpText('after', '\nExample:\n  condnet demo --out /tmp/demo')
+    .addHelpText('after', '\nExample:\n  npx condnet demo --out /tmp/demo')
     .action((flags: { out: string; json?: boolean }) => {
       const p = progress(flags.json);
       const t0 = performance.now();

@@ -34,9 +34,9 @@ export function registerExportOnnx(program: Command): void {
       'the lowest index winning ties. Network files keep their inputs (the MNIST MLP: pixel / 255); a dense blob\'s\n' +
       'model takes the engine\'s integers (MNIST: the pixel 0–255) and is refused unless it computes them exactly.\n' +
       '\nExamples:\n' +
-      '  condnet export-onnx test/fixtures/mnist-mlp/model.json -o mlp.onnx\n' +
-      '  condnet pack test/fixtures/mnist-mlp/model.json --dataset mnist:10000 -o mlp.cnb\n' +
-      '  condnet export-onnx mlp.cnb --float64 -o mlp-int.onnx')
+      '  npx condnet export-onnx test/fixtures/mnist-mlp/model.json -o mlp.onnx\n' +
+      '  npx condnet pack test/fixtures/mnist-mlp/model.json --dataset mnist:10000 -o mlp.cnb\n' +
+      '  npx condnet export-onnx mlp.cnb --float64 -o mlp-int.onnx')
     .action((file: string, flags: ExportFlags) => {
       let bytes: Uint8Array;
       try {

@@ -51,10 +51,10 @@ export function registerExport(program: Command): void {
       'and <NAME>_FILE_CRC32, the CRC-32 of the file as it is. The engine evaluates a blob in its linear\n' +
       'memory: firmware copies the array there, 8-aligned (docs/FLASH.md).\n' +
       '\nExamples:\n' +
-      '  condnet export iris-tree.cnb --format c --symbol iris_model --section .rodata.model -o iris_model.h\n' +
-      '  condnet export iris-tree.cnb --format ihex --base 0x08040000 -o iris.hex\n' +
-      '  condnet export iris-tree.cnb --format bin -o iris.bin\n' +
-      '  condnet export iris-tree.cnb --format c-lib -o iris-clib    # docs/C-LIBRARY.md')
+      '  npx condnet export iris-tree.cnb --format c --symbol iris_model --section .rodata.model -o iris_model.h\n' +
+      '  npx condnet export iris-tree.cnb --format ihex --base 0x08040000 -o iris.hex\n' +
+      '  npx condnet export iris-tree.cnb --format bin -o iris.bin\n' +
+      '  npx condnet export iris-tree.cnb --format c-lib -o iris-clib    # docs/C-LIBRARY.md')
     .action(async (file: string, flags: ExportFlags) => {
       if (flags.format === 'c-lib') {
         if (flags.symbol !== undefined || flags.section !== undefined || flags.base !== undefined) {

@@ -2,27 +2,50 @@
 
 import type { Command } from 'commander';
 import { loadDataset } from '../data/source.js';
-import type { Dataset } from '../data/dataset.js';
+import { describeConflicts, type Dataset } from '../data/dataset.js';
+import { tableMetadata } from '../format/table-section.js';
+import type { SectionInfo } from '../format/reader.js';
+import type { TableOptions } from '../data/table-options.js';
+import { tableOptions, withTableOptions, type TableFlags } from './table-options.js';
 import { parseByteSize } from '../io/bytes.js';
 import { CliError } from './errors.js';
 
 export { openModelFile, readModel } from '../io/read-model.js';
 
-export interface DatasetFlags {
-  header?: boolean;
-}
+export type DatasetFlags = TableFlags;
 
-/** Load a dataset spec; the header rule's decision goes to stderr, as DESIGN §8 asks. */
+export const notice = (m: string): void => void process.stderr.write(`condnet: ${m}\n`);
+
+/** Load a dataset spec with the table flags; what was decided (the header rule, the format,
+ *  conflicts settled, rows left out) goes to stderr, as DESIGN §8 asks. */
 export function openDataset(spec: string, flags: DatasetFlags): Dataset {
-  return loadDataset(spec, { header: flags.header, notice: (m) => process.stderr.write(`condnet: ${m}\n`) });
+  const ds = loadDataset(spec, tableOptions(flags, notice));
+  if (ds.conflicts) notice(describeConflicts(ds.name, ds.conflicts));
+  return ds;
 }
 
-/** The header rule's two flags (DESIGN §8), the same on every command that reads rows. */
-export function withHeaderOptions(cmd: Command): Command {
-  return cmd
-    .option('--header', 'the first CSV row is a header')
-    .option('--no-header', 'the first CSV row is data');
+/** A dataset read for a model: with the model's Table section (docs/FORMAT.md), its columns
+ *  are matched by name, its categories and dates coded as in training, missing values read as
+ *  then, and values scaled down as they were. */
+export function openDatasetFor(model: { blob: Uint8Array; sections: SectionInfo[] }, spec: string, flags: DatasetFlags): Dataset {
+  const meta = tableMetadata(model);
+  if (meta === undefined) return openDataset(spec, flags);
+  const names = meta.features.map((f) => f.name);
+  const opts: TableOptions = {
+    ...(meta.missing !== undefined ? { missing: { kind: 'value', value: meta.missing } } : {}),
+    ...tableOptions(flags, notice),
+    columns: meta.features,
+    ...(names.every((n) => n !== undefined) ? { featureNames: names as string[] } : {}),
+    ...(meta.label !== undefined ? { labelName: meta.label } : {}),
+  };
+  const ds = loadDataset(spec, opts);
+  if (ds.conflicts) notice(describeConflicts(ds.name, ds.conflicts));
+  const k = meta.inputShift ?? 0;
+  return k ? { ...ds, x: ds.x.map((v) => v / 2 ** k), inputShift: k } : ds;
 }
+
+/** Every command that reads a dataset takes the same table flags (host/cli/table-options.ts). */
+export const withHeaderOptions = (cmd: Command): Command => withTableOptions(cmd);
 
 /** A size option: bytes, or with a K, M or G suffix (binary units), more than 0. */
 export function parseByteOption(name: string) {

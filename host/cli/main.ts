@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // condnet command line: one file per command under host/cli/, all logic in the library.
 
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerBuild } from './build.js';
 import { registerCompile } from './compile.js';
@@ -20,11 +21,15 @@ import { registerSynth } from './synth.js';
 import { registerVerify } from './verify.js';
 import { registerWasi } from './wasi.js';
 
+/** The package's version, from the package.json beside dist/ (one source of truth). */
+export const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const program = new Command('condnet')
+  .version(VERSION, '-V, --version', 'print the version of condnet')
   .description('memorize input→output tables as conditional ReLU networks with O(log n) integer operations per input')
   .exitOverride()
   .configureOutput({ outputError: (s, write) => write(s) })
-  .showHelpAfterError('(run condnet <command> --help for usage)');
+  .showHelpAfterError('(run npx condnet <command> --help for usage)');
 
 // A reader that closes the pipe early (`| head`) is not an error worth a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

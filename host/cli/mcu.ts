@@ -12,7 +12,7 @@ import { compileForDevice, MCU_OPTS, mcuWorkDir, runMcu, STACK_MARGIN, type Comp
 import { CondnetError } from '../errors.js';
 import { openModelFile } from './io.js';
 import { CliError } from './errors.js';
-import { openDataset, parseIntOption, withHeaderOptions } from './io.js';
+import { openDatasetFor, parseIntOption, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
 const int = (v: number) => v.toLocaleString('en-US');
@@ -68,7 +68,7 @@ export function registerMcu(program: Command): void {
     .option('--energy <name|file>', 'operations energy model for the 45 nm estimate beside it', DEFAULT_ENERGY_MODEL)
     .option('--json', 'print the report as JSON (instructions per input included)'))
     .addHelpText('after', '\nNeeds Debian\'s wabt, gcc-arm-none-eabi, libnewlib-arm-none-eabi, qemu-system-arm and gcc (docs/MCU.md).\n' +
-      '\nExamples:\n  condnet mcu mnist-tree.cnb mnist:10000\n  condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
+      '\nExamples:\n  npx condnet mcu mnist-tree.cnb mnist:10000\n  npx condnet mcu mnist-search.cnb mnist:1000 --opt O2 --counting')
     .action(async (file: string, spec: string, flags: McuFlags) => {
       if (flags.limit !== undefined && flags.limit < 1) throw new CliError('--limit must be at least 1', 2);
       // Energy models first, so a typo fails before minutes of QEMU.
@@ -76,7 +76,7 @@ export function registerMcu(program: Command): void {
       const operations = loadEnergyModel(flags.energy);
       const p = progress(flags.json);
       const model = openModelFile(file);
-      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
+      const ds = withStep(p, `load ${spec}`, 1, () => openDatasetFor(model, spec, flags));
       // A compiled model runs as its device build: compiled again from the blob it carries, with
       // its memory a constant the C compiler sees (docs/COMPILE.md), and a counting variant.
       const step = model.compiled || flags.compiled ? p.step('compile the model for the device', 1) : undefined;

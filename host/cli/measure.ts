@@ -6,7 +6,7 @@ import { measure, type MeasureReport } from '../measure/measure.js';
 import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, loadDeviceEnergyModel, loadEnergyModel, type EnergyReport } from '../measure/energy.js';
 import { checkMcuResult, deviceEnergyReport, deviceEnergyText, readMcuResult, type DeviceEnergyReport } from '../mcu/energy.js';
 import { table } from '../measure/text-table.js';
-import { openDataset, openModelFile, withHeaderOptions } from './io.js';
+import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress, withStep } from './progress.js';
 
 export function measureText(r: MeasureReport): string {
@@ -51,7 +51,7 @@ export function energyText(e: EnergyReport): string {
 }
 
 /** What measure says about the device when it has no instruction counts (docs/DECISIONS.md). */
-export const DEVICE_RUN_NEEDED = 'energy on the Cortex-M4: needs a device run (condnet mcu <model> <dataset> --json > mcu.json, then --mcu mcu.json; docs/ENERGY.md)\n';
+export const DEVICE_RUN_NEEDED = 'energy on the Cortex-M4: needs a device run (npx condnet mcu <model> <dataset> --json > mcu.json, then --mcu mcu.json; docs/ENERGY.md)\n';
 
 export function registerMeasure(program: Command): void {
   withHeaderOptions(program
@@ -64,15 +64,15 @@ export function registerMeasure(program: Command): void {
     .option('--energy [model]', `pJ per input, integer engine against float32, under an energy model: a built-in name (energy/<name>.json) or a JSON file (default ${DEFAULT_ENERGY_MODEL}; docs/ENERGY.md)`)
     .option('--mcu <mcu.json>', 'energy per inference on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset (measure does not run the device)')
     .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
-    .addHelpText('after', '\nExamples:\n  condnet measure model.cnb mnist:10000 --json\n  condnet measure model.cnb mnist:10000 --energy horowitz-45nm\n' +
-      '  condnet mcu model.cnb mnist:10000 --json > mcu.json && condnet measure model.cnb mnist:10000 --energy --mcu mcu.json')
+    .addHelpText('after', '\nExamples:\n  npx condnet measure model.cnb mnist:10000 --json\n  npx condnet measure model.cnb mnist:10000 --energy horowitz-45nm\n' +
+      '  npx condnet mcu model.cnb mnist:10000 --json > mcu.json && npx condnet measure model.cnb mnist:10000 --energy --mcu mcu.json')
     .action((model: string, spec: string, flags: { header?: boolean; json?: boolean; timing: boolean; energy?: string | true; mcu?: string; deviceEnergy: string }) => {
       const energyModel = flags.energy === undefined ? null : loadEnergyModel(flags.energy === true ? DEFAULT_ENERGY_MODEL : flags.energy);
       const deviceModel = flags.mcu === undefined ? null : loadDeviceEnergyModel(flags.deviceEnergy);
       const mcuResult = flags.mcu === undefined ? null : readMcuResult(flags.mcu);
       const p = progress(flags.json);
       const opened = openModelFile(model);
-      const ds = withStep(p, `load ${spec}`, 1, () => openDataset(spec, flags));
+      const ds = withStep(p, `load ${spec}`, 1, () => openDatasetFor(opened, spec, flags));
       if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
       const r: MeasureReport & { device?: DeviceEnergyReport } = withStep(p, flags.timing ? 'count and time in the engine' : 'count in the engine', 1,
         () => measure(opened, ds, { timing: flags.timing, ...(energyModel ? { energy: energyModel } : {}) }));

@@ -32,7 +32,7 @@ export function registerPack(program: Command): void {
     .option('--input-range <lo,hi>', 'without --dataset: the range of every input', '0,1')
     .requiredOption('-o, --output <file>', 'dense blob to write')
     .option('--json', 'print a JSON summary')))
-    .addHelpText('after', '\nExample:\n  npm run -s condnet -- pack test/fixtures/mnist-mlp/model.json --dataset mnist:10000 -o mlp.cnb')
+    .addHelpText('after', '\nExample:\n  npx condnet pack test/fixtures/mnist-mlp/model.json --dataset mnist:10000 -o mlp.cnb')
     .action((file: string, flags: PackFlags) => {
       const p = progress(flags.json);
       const net = loadFloatNetwork(file);

@@ -15,7 +15,7 @@ export function registerPull(program: Command): void {
     .option('--timeout <ms>', 'deadline of the whole transfer, headers and body, in milliseconds', parseIntOption('--timeout'), DEFAULT_PULL_TIMEOUT_MS)
     .option('--max-bytes <size>', 'largest model taken (bytes, or with K, M, G); a larger declared or received body is refused', parseByteOption('--max-bytes'), DEFAULT_MAX_MODEL_BYTES)
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExample:\n  condnet pull http://127.0.0.1:8765/models/mnist-tree.cnb models/mnist-tree.cnb')
+    .addHelpText('after', '\nExample:\n  npx condnet pull http://127.0.0.1:8765/models/mnist-tree.cnb models/mnist-tree.cnb')
     .action(async (url: string, path: string, flags: { timeout: number; maxBytes: number; json?: boolean }) => {
       const r = await pullModel(url, path, { timeoutMs: flags.timeout, maxBytes: flags.maxBytes });
       if (flags.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');

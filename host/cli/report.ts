@@ -9,7 +9,7 @@ import { checkMcuResult, deviceEnergyReport, readMcuResult } from '../mcu/energy
 import type { SweepReport } from '../measure/sweep.js';
 import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
-import { openDataset, openModelFile, withHeaderOptions } from './io.js';
+import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
 interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
@@ -25,8 +25,8 @@ export function registerReport(program: Command): void {
     .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL)
     .option('--mcu <mcu.json>', 'energy on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset')
     .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
-    .addHelpText('after', '\nExample:\n  condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
-      + '  condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
+    .addHelpText('after', '\nExample:\n  npx condnet sweep --constructions search,tree --n-max 65536 --json > sweep.json\n'
+      + '  npx condnet report model.cnb mnist:10000 --sweep sweep.json -o report.html')
     .action(async (model: string, spec: string, flags: ReportFlags) => {
       // Every input is checked before the long part, so a typo fails at once.
       checkOutputPath(flags.output);
@@ -44,7 +44,7 @@ export function registerReport(program: Command): void {
       const energy = loadEnergyModel(flags.energy);
       const deviceModel = flags.mcu === undefined ? undefined : loadDeviceEnergyModel(flags.deviceEnergy);
       const mcuResult = flags.mcu === undefined ? undefined : readMcuResult(flags.mcu);
-      const ds = openDataset(spec, flags);
+      const ds = openDatasetFor(opened, spec, flags);
       if (mcuResult && flags.mcu) checkMcuResult(mcuResult, flags.mcu, opened.bytes, model, ds);
       const device = deviceModel && mcuResult && flags.mcu ? { file: flags.mcu, energy: deviceEnergyReport(deviceModel, mcuResult) } : undefined;
 

@@ -16,7 +16,7 @@ export function registerServe(program: Command): void {
     .option('--port <n>', 'port (0: any free one)', parseIntOption('--port'), 8765)
     .option('--host <addr>', 'loopback address to listen on: 127.0.0.1 or ::1', '127.0.0.1')
     .option('--max-bytes <size>', 'largest model served (bytes, or with K, M, G)', parseByteOption('--max-bytes'), DEFAULT_MAX_MODEL_BYTES)
-    .addHelpText('after', '\nExample:\n  condnet serve models/ --port 8765\n  condnet pull http://127.0.0.1:8765/models/mnist-tree.cnb local/mnist-tree.cnb')
+    .addHelpText('after', '\nExample:\n  npx condnet serve models/ --port 8765\n  npx condnet pull http://127.0.0.1:8765/models/mnist-tree.cnb local/mnist-tree.cnb')
     .action(async (folder: string, flags: { port: number; host: string; maxBytes: number }) => {
       let serving: Serving;
       try {

@@ -21,7 +21,7 @@ export function registerSweep(program: Command): void {
     .option('--n-max <n>', 'largest n (a power of two)', parseIntOption('--n-max'), 1 << 20)
     .option('--json', 'print the report as JSON')
     .option('--plot <file.svg>', 'also draw ops (max) against n on log axes, with log₂ n and √n')
-    .addHelpText('after', '\nExample:\n  condnet sweep --constructions search,tree,interp --n-max 65536 --plot sweep.svg')
+    .addHelpText('after', '\nExample:\n  npx condnet sweep --constructions search,tree,interp --n-max 65536 --plot sweep.svg')
     .action(async (flags: SweepFlags) => {
       const names = flags.constructions.split(',').map((s) => s.trim()).filter(Boolean);
       for (const c of names) {

@@ -47,9 +47,9 @@ export function registerSynth(program: Command): void {
     .option('--beta <b>', 'constant leaves: weight of the size term of the split score (docs/SYNTH.md)', parseBeta, DEFAULT_SYNTH_BETA)
     .option('--json', 'print the report as JSON')))
     .addHelpText('after', '\nExamples:\n' +
-      "  condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --holdout 'mnist:10000[8000:10000]' -o mlp-synth.cnb\n" +
-      '  condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
-      '  condnet synth interp.cnb synthetic:n=1000,d=16,labels=distinct -o interp-synth.cnb   # the binary search of `search`')
+      "  npx condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --holdout 'mnist:10000[8000:10000]' -o mlp-synth.cnb\n" +
+      '  npx condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
+      '  npx condnet synth interp.cnb synthetic:n=1000,d=16,labels=distinct -o interp-synth.cnb   # the binary search of `search`')
     .action((file: string, spec: string, flags: SynthFlags) => {
       const p = progress(flags.json);
       const ds = openDataset(spec, flags);

@@ -50,8 +50,8 @@ export function registerWasi(program: Command): void {
     .option('--counting', 'the counting module: label<TAB>mul add cmp wordOps loads per row')
     .option('--dataset <spec>', 'rows from a dataset, quantized with the model\'s quantization')
     .option('--save-rows <file>', 'with --dataset: also keep those rows, for other WASI runtimes'))
-    .addHelpText('after', '\nExamples:\n  printf "0,0\\n2,1\\n" | condnet wasi test/golden/four-points.cnb\n' +
-      '  condnet wasi mnist-tree.cnb --dataset mnist:100 --counting\n' +
+    .addHelpText('after', '\nExamples:\n  printf "0,0\\n2,1\\n" | npx condnet wasi test/golden/four-points.cnb\n' +
+      '  npx condnet wasi mnist-tree.cnb --dataset mnist:100 --counting\n' +
       'Exit codes: 0 ok, 1 a row refused, 2 the model refused, 3 I/O or usage (docs/WASI.md).')
     .action(async (model: string, rows: string[], flags: WasiFlags) => {
       let tmp: string | undefined;

@@ -10,22 +10,18 @@
 // its end.
 
 import { Parser } from 'csv-parse';
-import { parseNumber, isNumeric } from './cells.js';
-import { DatasetBuilder, type Dataset } from './dataset.js';
-import { DataError, DatasetError } from './errors.js';
-import { lineTooLong, MAX_FEATURES, maxLineBytes, memoryBudget, overBudget, tooWide } from './limits.js';
+import type { Dataset } from './dataset.js';
+import { DataError } from './errors.js';
+import { lineTooLong, maxLineBytes, memoryBudget, tooWide } from './limits.js';
+import { parseTableDataset, parseTableFeatures, type FeatureRows } from './table.js';
+import type { TableOptions } from './table-options.js';
 import { chunksOf, type TextInput } from './read.js';
 
 export type { TextInput } from './read.js';
 
-export interface TableOptions {
-  /** true: the first row is a header; false: it is data; undefined: decide by the rule. */
-  header?: boolean;
-  /** Told when the header rule decided the first row is a header. */
-  notice?: (message: string) => void;
-}
+export type { TableOptions } from './table-options.js';
 
-interface Row {
+export interface Row {
   cells: string[];
   line: number;
 }
@@ -43,7 +39,6 @@ interface CsvApi {
 
 const LF = 0x0a;
 const CR = 0x0d;
-const COMMA = 0x2c;
 const QUOTE = 0x22;
 
 /** The index of the first / last line break (LF or CR) in `b`, or −1. */
@@ -66,10 +61,11 @@ function countBreaks(b: Buffer, afterCr: boolean): number {
 }
 
 /** The rows of a CSV input, one at a time, each with at most `maxCells` cells. */
-function* readRows(input: TextInput, name: string, maxCells: number, labelColumn: boolean): Generator<Row> {
+export function* readRows(input: TextInput, name: string, maxCells: number, labelColumn: boolean, delimiter = ','): Generator<Row> {
+  const SEP = delimiter.charCodeAt(0);
   const budget = memoryBudget();
   const limit = maxLineBytes(budget);
-  const parser = new Parser({ info: true, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: limit });
+  const parser = new Parser({ delimiter, info: true, relax_column_count: true, skip_empty_lines: true, bom: true, max_record_size: limit });
   const api = (parser as unknown as { api: CsvApi }).api;
   const out: Row[] = [];
   const push = (r: CsvRecord) => void out.push({ cells: r.record, line: r.info.lines });
@@ -90,7 +86,7 @@ function* readRows(input: TextInput, name: string, maxCells: number, labelColumn
     if (!quoted) {
       const q = part.indexOf(QUOTE);
       const end = q < 0 ? part.length : q;
-      for (let i = part.indexOf(COMMA); i >= 0 && i < end; i = part.indexOf(COMMA, i + 1)) commas++;
+      for (let i = part.indexOf(SEP); i >= 0 && i < end; i = part.indexOf(SEP, i + 1)) commas++;
       quoted = q >= 0;
       if (commas + 1 > maxCells) throw tooWide(name, line, maxCells, labelColumn);
     }
@@ -144,85 +140,17 @@ function csvError(e: Error, name: string, budget: number): DataError {
   return new DataError(name, err.lines ?? 1, 1, `malformed CSV: ${err.message}`);
 }
 
-/** Whether the first row is a header; `cells` are its feature cells. */
-function isHeader(cells: string[], name: string, opts: TableOptions): boolean {
-  if (opts.header !== undefined) return opts.header;
-  const header = cells.length > 0 && cells.every((c) => !isNumeric(c));
-  if (header) opts.notice?.(`${name}: first row taken as a header (its feature cells are not numbers; --no-header to keep it)`);
-  return header;
-}
-
-function checkWidth(row: Row, width: number, name: string): void {
-  if (row.cells.length !== width) {
-    throw new DataError(name, row.line, Math.min(row.cells.length, width) + 1,
-      `ragged row: expected ${width} cells, found ${row.cells.length}`);
-  }
-}
-
-function parseFeatures(row: Row, dim: number, name: string, into: Float64Array, at: number): void {
-  for (let k = 0; k < dim; k++) {
-    const v = parseNumber(row.cells[k]);
-    if (typeof v === 'string') throw new DataError(name, row.line, k + 1, v);
-    into[at + k] = v;
-  }
-}
-
-/** A labelled dataset from CSV text, bytes or chunks (a file or standard input as read). */
+/** A labelled dataset from CSV text, bytes or chunks (a file or standard input as read): a
+ *  table read as CSV whatever its content (table.ts reads the other formats). */
 export function parseCsvDataset(input: TextInput, name: string, opts: TableOptions = {}): Dataset {
-  let width = 0;
-  let b: DatasetBuilder | undefined;
-  let values = new Float64Array(0);
-  for (const row of readRows(input, name, MAX_FEATURES + 1, true)) {
-    if (width === 0) {
-      width = row.cells.length;
-      if (width < 2) throw new DataError(name, row.line, 1, 'need at least one feature column and a label column');
-      if (isHeader(row.cells.slice(0, width - 1), name, opts)) continue;
-    }
-    if (b === undefined) {
-      b = new DatasetBuilder(name, width - 1);
-      values = new Float64Array(width - 1);
-    }
-    checkWidth(row, width, name);
-    parseFeatures(row, width - 1, name, values, 0);
-    b.add(values, row.cells[width - 1], row.line, width);
-  }
-  if (b === undefined) throw new DatasetError(`${name}: no data rows`);
-  return b.finish();
+  return parseTableDataset(input, name, { format: 'csv', ...opts });
 }
 
-export interface FeatureRows {
-  dim: number;
-  count: number;
-  x: Float64Array;
-  line: Uint32Array;
-}
+export type { FeatureRows } from './table.js';
 
 /** Unlabelled feature rows (for eval) from CSV text, bytes or chunks; `dim` is the width
  *  expected. The rows are held under the memory budget too (8 bytes a value, 4 a line). */
 export function parseCsvFeatures(input: TextInput, name: string, dim: number, opts: TableOptions = {}): FeatureRows {
-  const budget = memoryBudget();
-  let x = new Float64Array(16 * dim);
-  let line = new Uint32Array(16);
-  let count = 0;
-  let first = true;
-  for (const row of readRows(input, name, MAX_FEATURES, false)) {
-    if (first) {
-      first = false;
-      if (isHeader(row.cells, name, opts)) continue;
-    }
-    checkWidth(row, dim, name);
-    if (count === line.length) {
-      const cap = Math.min(2 * count, Math.floor(budget / (8 * dim + 4)));
-      if (cap <= count) throw overBudget(name, row.line, 1, `${(count + 1).toLocaleString('en-US')} rows of ${dim} values`, (count + 1) * (8 * dim + 4), budget);
-      const nx = new Float64Array(cap * dim);
-      nx.set(x);
-      x = nx;
-      const nl = new Uint32Array(cap);
-      nl.set(line);
-      line = nl;
-    }
-    parseFeatures(row, dim, name, x, count * dim);
-    line[count++] = row.line;
-  }
-  return { dim, count, x: x.slice(0, count * dim), line: line.slice(0, count) };
+  const r = parseTableFeatures(input, name, dim, { format: 'csv', ...opts, keepGoing: false });
+  return r;
 }

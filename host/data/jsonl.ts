@@ -5,7 +5,7 @@
 
 import { parse as parseTolerant, printParseErrorCode, visit, type ParseError } from 'jsonc-parser';
 import { inexactInteger } from './cells.js';
-import { DatasetBuilder, type Dataset } from './dataset.js';
+import { DatasetBuilder, type ConflictPolicy, type Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { lineTooLong, MAX_FEATURES, maxLineBytes, memoryBudget, tooManyFeatures } from './limits.js';
 import { chunksOf, type TextInput } from './read.js';
@@ -13,7 +13,7 @@ import { chunksOf, type TextInput } from './read.js';
 const LF = 0x0a;
 
 /** The lines of the input (split at LF, as text), each refused once it passes maxLineBytes. */
-function* readLines(input: TextInput, name: string): Generator<{ text: string; line: number }> {
+export function* readLines(input: TextInput, name: string): Generator<{ text: string; line: number }> {
   const budget = memoryBudget();
   const limit = maxLineBytes(budget);
   let pending: Buffer[] = [];
@@ -61,7 +61,7 @@ function checkExact(name: string, line: number, src: string, v: unknown, path: (
   if (why) throw new DataError(name, line, lit?.column ?? fallbackColumn, why);
 }
 
-export function parseJsonlDataset(input: TextInput, name: string): Dataset {
+export function parseJsonlDataset(input: TextInput, name: string, onConflict: ConflictPolicy = 'error'): Dataset {
   let b: DatasetBuilder | undefined;
   let dim = 0;
   for (const { text: raw, line: lineNo } of readLines(input, name)) {
@@ -88,7 +88,7 @@ export function parseJsonlDataset(input: TextInput, name: string): Dataset {
     if (b === undefined) {
       if (x.length > MAX_FEATURES) throw tooManyFeatures(name, lineNo, col('x'), x.length);
       dim = x.length;
-      b = new DatasetBuilder(name, dim);
+      b = new DatasetBuilder(name, dim, 1024, onConflict);
     }
     if (x.length !== dim) throw new DataError(name, lineNo, col('x'), `ragged row: expected ${dim} features, found ${x.length}`);
     x.forEach((v, k) => {

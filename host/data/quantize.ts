@@ -29,6 +29,12 @@ export function describeQuantization(q: Quantization): string {
   return q.mode === QuantMode.Scale ? `x·${q.param}` : `x·2^${q.param}`;
 }
 
+/** The scale with a shift applied before it (values past 2^31 divided by 2^shift first): x·2^(f−shift). */
+export function describeScale(q: Quantization, shift = 0): string {
+  if (!shift) return describeQuantization(q);
+  return q.mode === QuantMode.Scale ? `x·2^-${shift}·${q.param}` : `x·2^${q.param - shift}`;
+}
+
 /** round(x · scale), half away from zero; NaN when the result leaves i32. */
 export function quantizeValue(x: number, q: Quantization): number {
   const s = q.mode === QuantMode.Scale ? x * q.param : x * 2 ** q.param;

@@ -1,15 +1,15 @@
 // Dataset specs, as the CLI and the library take them: `mnist:N`,
 // `synthetic:n=…,d=…,labels=…,seed=…`, `line-alternating:n=…`, or a file path
-// (.jsonl/.ndjson: JSON lines; anything else: CSV); any of them followed by a slice `[a:b]`
+// (a table: CSV, TSV, a JSON array or JSON lines, recognised as table.ts says; `-`: standard input); any of them followed by a slice `[a:b]`
 // of its distinct inputs (`mnist:10000[0:8000]`, `data.csv[100:]`).
 
-import { parseCsvDataset, type TableOptions } from './csv.js';
 import { sliceDataset, type Dataset } from './dataset.js';
 import { DatasetError } from './errors.js';
-import { parseJsonlDataset } from './jsonl.js';
 import { lineAlternating } from './line-alternating.js';
 import { loadMnist } from './mnist.js';
-import { fileChunks } from './read.js';
+import { descriptorChunks, fileChunks } from './read.js';
+import { parseTableDataset } from './table.js';
+import type { TableOptions } from './table-options.js';
 import { generateSynthetic, type SyntheticSpec } from './synthetic.js';
 
 function params(spec: string, body: string, allowed: string[]): Map<string, string> {
@@ -69,6 +69,8 @@ function loadWhole(spec: string, opts: TableOptions): Dataset {
   }
   // Read as it is parsed (read.ts): memory holds the rows kept and the line being read, and
   // the bounds of limits.ts stop a file, a pipe or a device at the line that passes them.
-  const chunks = fileChunks(spec, (e) => new DatasetError(`cannot read dataset ${spec}: ${e.code ?? e.message}`));
-  return /\.(jsonl|ndjson)$/i.test(spec) ? parseJsonlDataset(chunks, spec) : parseCsvDataset(chunks, spec, opts);
+  // `-` is standard input (its format recognised by content).
+  const fail = (e: NodeJS.ErrnoException) => new DatasetError(`cannot read dataset ${spec}: ${e.code ?? e.message}`);
+  if (spec === '-') return parseTableDataset(descriptorChunks(0, fail), '<stdin>', opts);
+  return parseTableDataset(fileChunks(spec, fail), spec, opts);
 }

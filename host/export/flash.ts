@@ -9,10 +9,11 @@
 //   what `crc32 model.cnb`, zlib's crc32() or a flash tool's checksum of the region computes.
 
 import { basename } from 'node:path';
-import { H_BLOB_BYTES, H_CRC, H_PAIRS } from '../../assembly/format.js';
+import { H_BLOB_BYTES, H_CRC, H_PAIRS, QuantMode } from '../../assembly/format.js';
 import { CondnetError } from '../errors.js';
 import { crc32 } from '../format/crc32.js';
 import { readBlob } from '../format/reader.js';
+import { tableMetadata } from '../format/table-section.js';
 
 export type FlashFormat = 'c' | 'ihex' | 'bin';
 export const FLASH_FORMATS: readonly FlashFormat[] = ['c', 'ihex', 'bin'];
@@ -159,6 +160,7 @@ export function toCHeader(blob: Uint8Array, opts: CHeaderOptions): string {
     `#define ${NAME}_CRC32 0x${hex(f.storedCrc, 8)}u`,
     `#define ${NAME}_FILE_CRC32 0x${hex(f.fileCrc, 8)}u`,
     '',
+    ...modelMacros(blob, NAME, symbol),
     `static const uint8_t ${symbol}[${f.bytes}] __attribute__((${attrs})) = {`,
   ];
   for (let i = 0; i < blob.length; i += 16) {
@@ -168,6 +170,60 @@ export function toCHeader(blob: Uint8Array, opts: CHeaderOptions): string {
   }
   lines.push('};', '', `#endif /* ${guard} */`, '');
   return lines.join('\n');
+}
+
+/** A C string literal for `text` (its UTF-8 bytes; octal escapes outside printable ASCII). */
+function cString(text: string): string {
+  let out = '"';
+  for (const b of new TextEncoder().encode(text)) {
+    const ch = String.fromCharCode(b);
+    out += b === 0x22 || b === 0x5c ? `\\${ch}` : b === 0x3f ? '\\?' : b >= 0x20 && b < 0x7f ? ch : `\\${b.toString(8).padStart(3, '0')}`;
+  }
+  return out + '"';
+}
+
+/** What a caller needs beside the bytes (issue 16): input count, classes and their names, the
+ *  scale (and a helper that quantizes a raw value by it), the domain, and from the Table section
+ *  the feature names and the shift. Macros and a static inline function only, so a header that
+ *  uses none of them compiles without warnings. */
+function modelMacros(blob: Uint8Array, NAME: string, symbol: string): string[] {
+  const { network: net, sections } = readBlob(blob);
+  const meta = tableMetadata({ blob, sections });
+  const shift = meta?.inputShift ?? 0;
+  const fixed = net.quant.mode === QuantMode.FracBits;
+  const factor = (fixed ? 2 ** net.quant.param : net.quant.param) / 2 ** shift;
+  const list = (xs: ArrayLike<number>) => `{ ${Array.from(xs).join(', ')} }`;
+  const lines = [
+    `/* The model: ${net.dim} inputs, ${net.classes.length} classes; the engine's output c is ${NAME}_CLASS_NAMES[c]. */`,
+    `#define ${NAME}_INPUTS ${net.dim}`,
+    `#define ${NAME}_CLASS_COUNT ${net.classes.length}`,
+    `#define ${NAME}_CLASS_NAMES { ${net.classes.map(cString).join(', ')} }`,
+  ];
+  if (meta?.features.every((c) => c.name !== undefined)) lines.push(`#define ${NAME}_FEATURE_NAMES { ${meta.features.map((c) => cString(c.name!)).join(', ')} }`);
+  if (meta?.features.some((c) => c.type !== 'number')) {
+    lines.push(`/* Features ${meta.features.map((c, k) => [c, k] as const).filter(([c]) => c.type !== 'number').map(([c, k]) => `${k} (${c.type})`).join(', ')} are codes: a category's index in its`,
+      ' * dictionary, a date\'s seconds since 1970 (docs/TABLES.md; the dictionaries are in the blob\'s Table section). */');
+  }
+  lines.push(
+    `/* Inputs are x_int = round(x * ${NAME}_SCALE), half away from zero (${fixed ? `2^${net.quant.param}` : `${net.quant.param}`}${shift ? `, divided by 2^${shift}: ${NAME}_INPUT_SHIFT` : ''}). */`,
+    `#define ${NAME}_QUANT_MODE ${net.quant.mode}`,
+    `#define ${NAME}_QUANT_PARAM ${net.quant.param}`,
+    `#define ${NAME}_INPUT_SHIFT ${shift}`,
+    `#define ${NAME}_SCALE ${Number.isInteger(factor) ? `${factor}.0` : String(factor)}`,
+    `/* The input domain (quantized units), coordinate by coordinate; outside it the engine refuses the input. */`,
+    `#define ${NAME}_DOMAIN_LO ${list(net.domain.lo)}`,
+    `#define ${NAME}_DOMAIN_HI ${list(net.domain.hi)}`,
+    '',
+    `/* A raw value as the model's input: round(x * ${NAME}_SCALE) half away from zero, saturated to i32. */`,
+    `static inline int32_t ${symbol}_quantize(double x) {`,
+    `  double s = x * ${NAME}_SCALE;`,
+    '  if (!(s < 2147483647.5)) return s != s ? 0 : INT32_MAX;',
+    '  if (s <= -2147483648.5) return INT32_MIN;',
+    '  return (int32_t)(s < 0 ? -(int64_t)(-s + 0.5) : (int64_t)(s + 0.5));',
+    '}',
+    '',
+  );
+  return lines;
 }
 
 function ihexRecord(type: number, address: number, data: ArrayLike<number>): string {

@@ -3,7 +3,9 @@
 
 import type { Dataset } from '../data/dataset.js';
 import { DatasetError } from '../data/errors.js';
-import { quantize, quantizeInputs } from '../data/quantize.js';
+import { quantizeInputs, quantizeValue } from '../data/quantize.js';
+import { ErrorCode } from '../../assembly/format.js';
+import { tableMetadata } from '../format/table-section.js';
 import type { FloatNetwork } from '../import/float-network.js';
 import { fitNetwork, type FitOptions } from '../import/pack.js';
 import { asModel, type ModelInput } from '../engine/model.js';
@@ -29,6 +31,9 @@ export interface VerifyReport {
   /** Against a network file: on how many inputs the integer network `pack` makes of it answers
    *  the float network's class (the model can only be as faithful as that network allows). */
   integerAgreement?: { agree: number; n: number; share: number };
+  /** Inputs the model refused (outside its domain, or past i32 at its scale): counted apart
+   *  from wrong answers, which are `n − correct − refused`. */
+  refused?: number;
 }
 
 /** The dataset's class of each distinct input, in the blob's numbering (−1: unknown label). */
@@ -79,13 +84,32 @@ function compareTexts(got: string[], want: string[], ds: Dataset): VerifyReport 
 }
 
 export function verify(model: ModelInput, ds: Dataset): VerifyReport {
-  const { network, release } = asModel(model);
+  const opened = asModel(model);
+  const { network, release } = opened;
+  const clamp = tableMetadata(opened)?.outside === 'clamp';
   checkDimensions(network.dim, ds);
-  const out = release().evaluateBatch(quantize(ds, network.quant), ds.n);
+  // Unseen rows (a held-out set) may leave i32 at the model's scale: refused, not an error.
+  const d = ds.dim;
+  const xq = new Int32Array(ds.n * d);
+  const unfit = new Uint8Array(ds.n);
+  for (let i = 0; i < ds.x.length; i++) {
+    const v = quantizeValue(ds.x[i], network.quant);
+    if (clamp) {
+      const lo = network.domain.lo[i % d];
+      const hi = network.domain.hi[i % d];
+      xq[i] = Number.isNaN(v) ? (ds.x[i] < 0 ? lo : hi) : Math.min(hi, Math.max(lo, v));
+    } else if (Number.isNaN(v)) unfit[Math.floor(i / d)] = 1;
+    else xq[i] = v;
+  }
+  for (let i = 0; i < ds.n; i++) if (unfit[i]) for (let k = 0; k < d; k++) xq[i * d + k] = network.domain.lo[k];
+  const out = release().evaluateBatch(xq, ds.n);
+  for (let i = 0; i < ds.n; i++) if (unfit[i]) out[i] = -ErrorCode.InputOutOfDomain;
   const want = expectedClasses(ds, network.classes);
   let correct = 0;
+  let refused = 0;
   const mismatches: Mismatch[] = [];
   for (let i = 0; i < ds.n; i++) {
+    if (out[i] < 0) refused++;
     if (out[i] === want[i]) correct++;
     else if (mismatches.length < 5) {
       mismatches.push({
@@ -95,5 +119,5 @@ export function verify(model: ModelInput, ds: Dataset): VerifyReport {
       });
     }
   }
-  return { dataset: ds.name, n: ds.n, correct, rows: ds.rows, duplicates: ds.duplicates, mismatches };
+  return { dataset: ds.name, n: ds.n, correct, rows: ds.rows, duplicates: ds.duplicates, mismatches, refused };
 }
