@@ -133,7 +133,7 @@ test('an output path that is a link or a folder is refused, and left as it was',
 });
 
 test('--help on every command shows an example', () => {
-  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack', 'synth', 'report', 'export-onnx', 'export', 'serve', 'pull', 'wasi', 'mcu']) {
+  for (const c of ['build', 'verify', 'eval', 'measure', 'demo', 'sweep', 'pack', 'synth', 'report', 'export-onnx', 'export', 'serve', 'pull', 'wasi', 'mcu', 'compile']) {
     const r = run([c, '--help']);
     assert.equal(r.code, 0, c);
     assert.match(r.out, /Examples?:/, c);

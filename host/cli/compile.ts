@@ -25,7 +25,7 @@ export function registerCompile(program: Command): void {
       'data and run the engine\'s loops. The module carries its blob, so verify, measure, eval, report, wasi\n' +
       'and mcu take it in place of the blob (docs/COMPILE.md).\n' +
       '\nExamples:\n  npx condnet compile mnist-tree.cnb -o mnist-tree.wasm\n' +
-      '  npx condnet compile mnist-tree.cnb --wasi -o mnist-tree-wasi.wasm && condnet wasi mnist-tree-wasi.wasm --dataset mnist:100')
+      '  npx condnet compile mnist-tree.cnb --wasi -o mnist-tree-wasi.wasm && npx condnet wasi mnist-tree-wasi.wasm --dataset mnist:100')
     .action(async (file: string, flags: CompileFlags) => {
       const model = openModelFile(file);
       if (model.compiled) throw new CliError(`${file} is already a compiled model: compile the blob it was made from`);
