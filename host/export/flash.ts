@@ -173,7 +173,7 @@ export function toCHeader(blob: Uint8Array, opts: CHeaderOptions): string {
 }
 
 /** A C string literal for `text` (its UTF-8 bytes; octal escapes outside printable ASCII). */
-function cString(text: string): string {
+export function cString(text: string): string {
   let out = '"';
   for (const b of new TextEncoder().encode(text)) {
     const ch = String.fromCharCode(b);
@@ -186,7 +186,7 @@ function cString(text: string): string {
  *  scale (and a helper that quantizes a raw value by it), the domain, and from the Table section
  *  the feature names and the shift. Macros and a static inline function only, so a header that
  *  uses none of them compiles without warnings. */
-function modelMacros(blob: Uint8Array, NAME: string, symbol: string): string[] {
+export function modelMacros(blob: Uint8Array, NAME: string, symbol: string): string[] {
   const { network: net, sections } = readBlob(blob);
   const meta = tableMetadata({ blob, sections });
   const shift = meta?.inputShift ?? 0;
