@@ -31,28 +31,32 @@ export interface FidelitySetting {
   epsilon: number;
   /** A node with fewer synthesis inputs than twice this is a leaf. */
   minLeaf: number;
+  /** The parts split off a region keep their masks faithful on the region's distilled inputs
+   *  (ε lost once per region), rather than on their own (ε lost again at every split). */
+  context: boolean;
 }
 
 export interface FidelityOptions {
   /** The share of unseen inputs the graph should agree with the network on, in (0, 1]. */
   target: number;
-  /** Sparse first-layer versions (shares of the varying weights kept); default [0.3, 0.1]. */
+  /** Sparse first-layer versions (shares of the varying weights kept); default [0.2]. */
   densities?: number[];
-  /** Distilled inputs drawn per synthesis input (default 2). */
+  /** Distilled inputs drawn per synthesis input (default 1). */
   distill?: number;
   /** Share of the synthesis inputs set aside to choose the setting (default 0.2). */
   validation?: number;
   /** Settings tried (default FIDELITY_GRID). */
   grid?: FidelitySetting[];
   seed?: number;
+  /** A part of a leaf with fewer synthesis inputs gets the mask exact on them at once (default 40). */
+  minRelaxed?: number;
   onProgress?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_DENSITIES = [0.3, 0.1];
+export const DEFAULT_DENSITIES = [0.2];
 export const FIDELITY_GRID: FidelitySetting[] = [];
-for (const minLeaf of [4000, 400]) {
-  for (const epsilon of [0.002, 0.005, 0.01, 0.02, 0.04]) FIDELITY_GRID.push({ epsilon, minLeaf });
-}
+for (const epsilon of [0.005, 0.01, 0.02]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: false });
+for (const epsilon of [0.01, 0.02, 0.04, 0.08]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: true });
 
 export interface SettingResult extends FidelitySetting {
   /** On the validation inputs, with the graph built on the rest. */
@@ -325,6 +329,10 @@ function labelPool(base: Base, a1: Float64Array, n: number): Int32Array {
 const BINS = 16;
 /** Most tests on a path (the format's MAX_DEPTH is 64). */
 const MAX_TREE_DEPTH = 48;
+/** A part with fewer synthesis inputs gets the mask exact on them at once. */
+export const MIN_RELAXED = 40;
+/** Most distilled inputs a region's parts keep faithful on. */
+const MAX_CONTEXT = 1500;
 
 interface Bins {
   /** d × (BINS − 1) thresholds (ascending; NaN when unused). */
@@ -450,7 +458,7 @@ function leafMask(base: Base, pool: Pool, pts: Int32Array, isSynth: (p: number) 
       const want = pool.label[order[i]];
       if (c !== cls[i]) {
         const delta = (c !== want ? 1 : 0) - (cls[i] !== want ? 1 : 0);
-        if (i < m - nD) { eT += delta; if (eT > budgetT) return false; } else e += delta;
+        if (i < m - nD) { eT += delta; if (eT > budgetT) return false; } else { e += delta; if (e - errors > budget) return false; }
         changed[i] = 1; newCls[i] = c;
       }
     }
@@ -510,34 +518,41 @@ function leafMask(base: Base, pool: Pool, pts: Int32Array, isSynth: (p: number) 
 // ---------------------------------------------------------------------------------------------
 // One build: a tree over the pool, masks at its leaves
 
-function grow(base: Base, pool: Pool, nSynth: number, bins: Bins, d: number, C: number, s: FidelitySetting): TreeNode {
+function grow(base: Base, pool: Pool, nSynth: number, bins: Bins, d: number, C: number, s: FidelitySetting, minRelaxed: number): TreeNode {
   const isSynth = (p: number) => p < nSynth;
   const bad = new Int32Array(pool.n);
   // A leaf: the cheapest mask that may lose a share ε of its synthesis inputs too; those it
   // loses are split off by single-coordinate tests (1 op each) until every part is exact, or
   // a part that cannot be split gets the mask exact on its synthesis inputs.
-  const leaf = (pts: Int32Array, depth: number, given?: ReturnType<typeof leafMask>): TreeNode => {
+  // `ctx`: distilled inputs of the region where the routing tree ended. Every part split off
+  // below keeps its mask faithful on them too, so the share ε is lost once per region, not once
+  // per level, and a small part's mask is not fit to its few inputs alone.
+  const leaf = (pts: Int32Array, depth: number, ctx?: Int32Array): TreeNode => {
+    if (!ctx && s.context) {
+      const dPts = pts.filter((p) => !isSynth(p));
+      ctx = dPts.length > MAX_CONTEXT ? dPts.filter((_, k) => (k * MAX_CONTEXT) % dPts.length < MAX_CONTEXT) : dPts;
+    }
+    const mine = new Set<number>(pts);
+    const constraint = ctx ? Int32Array.from([...pts, ...ctx.filter((p) => !mine.has(p))]) : pts;
     const strict = (): TreeNode => {
-      const { choice, off2, ops } = leafMask(base, pool, pts, isSynth, s.epsilon, false);
+      const { choice, off2, ops } = leafMask(base, pool, constraint, isSynth, s.epsilon, false);
       return { kind: 'net', choice, off2, ops };
     };
-    if (depth >= MAX_TREE_DEPTH) return strict();
-    const m = given ?? leafMask(base, pool, pts, isSynth, s.epsilon, true);
-    const mine = new Set<number>();
-    for (const p of pts) mine.add(p);
+    if (depth >= MAX_TREE_DEPTH || countSynth(pts) < minRelaxed) return strict();
+    const m = leafMask(base, pool, constraint, isSynth, s.epsilon, true);
     let badSynth = 0;
     for (const p of pts) bad[p] = 0;
     for (const p of m.wrong) if (mine.has(p)) { bad[p] = 1; if (isSynth(p)) badSynth++; }
     if (badSynth === 0) return { kind: 'net', choice: m.choice, off2: m.off2, ops: m.ops };
     const nSyn = countSynth(pts);
     const split = badSynth < nSyn ? bestSplit(pts, bad, bins, d, 2, 1, isSynth) : null;
-    if (!split) return given && nSyn >= 8 ? leaf(pts, depth) : strict();
+    if (!split) return strict();
     const theta = bins.theta[split.j * (BINS - 1) + split.b];
     const below: number[] = [];
     const above: number[] = [];
     for (const p of pts) (pool.x[p * d + split.j] >= theta ? above : below).push(p);
-    // each part chooses its own mask again (it may lose a share ε of what reaches it)
-    return { kind: 'split', j: split.j, theta, below: leaf(Int32Array.from(below), depth + 1), above: leaf(Int32Array.from(above), depth + 1) };
+    // each part chooses its own mask again
+    return { kind: 'split', j: split.j, theta, below: leaf(Int32Array.from(below), depth + 1, ctx), above: leaf(Int32Array.from(above), depth + 1, ctx) };
   };
   const countSynth = (pts: Int32Array) => { let k = 0; for (const p of pts) if (isSynth(p)) k++; return k; };
   const rec = (pts: Int32Array, depth: number): TreeNode => {
@@ -564,7 +579,7 @@ function makePool(net: DenseNetwork, base: Base, xs: Int32Array, n: number, labe
   return { n, x: xs, label, a1 };
 }
 
-function buildModel(net: DenseNetwork, x: Int32Array, truth: Int32Array, n: number, s: FidelitySetting, o: Required<Pick<FidelityOptions, 'densities' | 'distill' | 'seed'>>, cache?: Map<string, { base: Base; pool: Pool; bins: Bins }>): Model {
+function buildModel(net: DenseNetwork, x: Int32Array, truth: Int32Array, n: number, s: FidelitySetting, o: Required<Pick<FidelityOptions, 'densities' | 'distill' | 'seed' | 'minRelaxed'>>, cache?: Map<string, { base: Base; pool: Pool; bins: Bins }>): Model {
   const d = net.dim;
   const key = `${n}`;
   let pre = cache?.get(key);
@@ -584,7 +599,7 @@ function buildModel(net: DenseNetwork, x: Int32Array, truth: Int32Array, n: numb
     pre = { base, pool, bins };
     cache?.set(key, pre);
   }
-  return { base: pre.base, root: grow(pre.base, pre.pool, n, pre.bins, d, net.classes.length, s) };
+  return { base: pre.base, root: grow(pre.base, pre.pool, n, pre.bins, d, net.classes.length, s, o.minRelaxed) };
 }
 
 /** The model's class and ops on some inputs (Float64, as the engine computes them). */
@@ -679,7 +694,7 @@ function gather(x: Int32Array, idx: Int32Array, d: number): Int32Array {
 /** Every setting of the grid built on the inputs minus a validation split, judged on it. */
 export function validateSettings(net: DenseNetwork, xq: Int32Array, n: number, opts: Omit<FidelityOptions, 'target'> = {}): SettingResult[] {
   checkNetwork(net);
-  const o = { densities: opts.densities ?? DEFAULT_DENSITIES, distill: opts.distill ?? 2, seed: opts.seed ?? 1 };
+  const o = { densities: opts.densities ?? DEFAULT_DENSITIES, distill: opts.distill ?? 1, seed: opts.seed ?? 1, minRelaxed: opts.minRelaxed ?? MIN_RELAXED };
   const grid = opts.grid ?? FIDELITY_GRID;
   const d = net.dim;
   const truth = forwardPass(net, xq, n).truth;
@@ -712,7 +727,7 @@ export function chooseSetting(tried: SettingResult[], target: number): { pick: S
 /** A graph built with one setting on all n inputs (exact on them). */
 export function synthesizeWithSetting(net: DenseNetwork, xq: Int32Array, n: number, s: FidelitySetting, opts: Omit<FidelityOptions, 'target'> = {}): { graph: GraphNetwork; truth: Int32Array; builder: GraphBuilder; modelMeanOps: number; distilled: number } {
   checkNetwork(net);
-  const o = { densities: opts.densities ?? DEFAULT_DENSITIES, distill: opts.distill ?? 2, seed: opts.seed ?? 1 };
+  const o = { densities: opts.densities ?? DEFAULT_DENSITIES, distill: opts.distill ?? 1, seed: opts.seed ?? 1, minRelaxed: opts.minRelaxed ?? MIN_RELAXED };
   const truth = forwardPass(net, xq, n).truth;
   const model = buildModel(net, xq, truth, n, s, o);
   const r = evaluateModel(model, net, xq, n);
@@ -730,7 +745,7 @@ export function synthesizeForFidelity(net: DenseNetwork, xq: Int32Array, n: numb
   checkTarget(opts.target);
   const tried = validateSettings(net, xq, n, opts);
   const { pick, met } = chooseSetting(tried, opts.target);
-  const setting = { epsilon: pick.epsilon, minLeaf: pick.minLeaf };
+  const setting = { epsilon: pick.epsilon, minLeaf: pick.minLeaf, context: pick.context };
   const built = synthesizeWithSetting(net, xq, n, setting, opts);
   const total = (opts.grid ?? FIDELITY_GRID).length + 1;
   opts.onProgress?.(total, total);
