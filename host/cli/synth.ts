@@ -56,6 +56,8 @@ export function registerSynth(program: Command): void {
       '  condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
       '  condnet synth interp.cnb synthetic:n=1000,d=16,labels=distinct -o interp-synth.cnb   # the binary search of `search`')
     .action((file: string, spec: string, flags: SynthFlags) => {
+      const target = flags.targetFidelity;
+      if (target !== undefined && flags.maxDepth !== undefined) throw new CliError('--target-fidelity chooses the depth itself: drop --max-depth', 2);
       const p = progress(flags.json);
       const ds = openDataset(spec, flags);
       const holdout = flags.holdout ? openDataset(flags.holdout, flags) : undefined;
@@ -64,8 +66,6 @@ export function registerSynth(program: Command): void {
       const fit = input.fit;
       const net = input.network;
       let result: { graph: GraphNetwork; stats: SynthStats | FidelityStats };
-      const target = flags.targetFidelity;
-      if (target !== undefined && flags.maxDepth !== undefined) throw new CliError('--target-fidelity chooses the depth itself: drop --max-depth', 2);
       try {
         result = target !== undefined
           ? withStep(p, `synthesize for fidelity ${target}`, FIDELITY_GRID.length + 1, (step) =>

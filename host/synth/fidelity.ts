@@ -645,12 +645,11 @@ function toGraph(net: DenseNetwork, model: Model, n: number): { graph: GraphNetw
   const emit = (node: TreeNode, depth: number): Ref => {
     if (node.kind === 'class') return builder.classLeaf(node.c, 0, depth);
     if (node.kind === 'net') {
-      const mask = new Uint8Array(Math.ceil(neurons / 4));
-      const set = (k: number, state: number) => { mask[k >> 2] |= state << (2 * (k & 3)); };
+      const mask = new Uint8Array(neurons); // one NeuronState per neuron (the writer packs them)
       for (let h = 0; h < base.H; h++) {
-        for (let v = 0; v < base.V; v++) if (node.choice[h] !== v) set(v * base.H + h, NeuronState.Inactive);
+        for (let v = 0; v < base.V; v++) if (node.choice[h] !== v) mask[v * base.H + h] = NeuronState.Inactive;
       }
-      for (let o = 0; o < node.off2.length; o++) if (node.off2[o]) set(base.U + o, NeuronState.Inactive);
+      for (let o = 0; o < node.off2.length; o++) if (node.off2[o]) mask[base.U + o] = NeuronState.Inactive;
       return builder.netLeaf(mask, 0, depth);
     }
     const { id, reuse } = rowOf(node.j);
