@@ -6,7 +6,7 @@
 // 1 cmp, no mul, no add) over net leaves. Its base network is the network with a first layer of
 // V versions of every neuron: version 0 keeps every weight whose coordinate varies on the
 // synthesis inputs (a constant coordinate's term is folded into the bias), version v > 0 keeps
-// the share ρ_v of those weights with the largest |w_j|·mean|x_j| and folds the rest into the
+// the share ρ_v of those weights with the largest |w_j|·std(x_j) and folds the rest into the
 // bias at their mean (so it is the neuron's best guess at that cost). The second layer reads
 // all versions, with the network's second-layer weights repeated V times; a mask computes at
 // most one version of each first-layer neuron, so the leaf is the network with some neurons
@@ -39,7 +39,7 @@ export interface FidelitySetting {
 export interface FidelityOptions {
   /** The share of unseen inputs the graph should agree with the network on, in (0, 1]. */
   target: number;
-  /** Sparse first-layer versions (shares of the varying weights kept); default [0.2]. */
+  /** Sparse first-layer versions (shares of the varying weights kept); default [0.4, 0.15]. */
   densities?: number[];
   /** Distilled inputs drawn per synthesis input (default 1). */
   distill?: number;
@@ -53,10 +53,10 @@ export interface FidelityOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-export const DEFAULT_DENSITIES = [0.2];
+export const DEFAULT_DENSITIES = [0.4, 0.15];
 export const FIDELITY_GRID: FidelitySetting[] = [];
-for (const epsilon of [0.005, 0.01, 0.02]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: false });
-for (const epsilon of [0.01, 0.02, 0.04, 0.08]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: true });
+for (const epsilon of [0.005, 0.01, 0.015, 0.02]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: false });
+for (const epsilon of [0.005, 0.01, 0.02, 0.04]) FIDELITY_GRID.push({ epsilon, minLeaf: 400, context: true });
 
 export interface SettingResult extends FidelitySetting {
   /** On the validation inputs, with the graph built on the rest. */
@@ -157,18 +157,21 @@ function buildBase(net: DenseNetwork, x: Int32Array, n: number, densities: numbe
   const V = 1 + densities.length;
   const U = V * H;
   const mean = new Float64Array(d);
-  const meanAbs = new Float64Array(d);
+  const sq = new Float64Array(d);
   const lo = new Int32Array(d).fill(2 ** 31 - 1);
   const hi = new Int32Array(d).fill(-(2 ** 31));
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       const v = x[i * d + j];
-      mean[j] += v; meanAbs[j] += Math.abs(v);
+      mean[j] += v; sq[j] += v * v;
       if (v < lo[j]) lo[j] = v;
       if (v > hi[j]) hi[j] = v;
     }
   }
-  for (let j = 0; j < d; j++) { mean[j] /= n; meanAbs[j] /= n; }
+  // a dropped weight's term is replaced by its mean: the error it leaves is w_j·(x_j − mean_j),
+  // so weights are kept by |w_j|·std_j
+  const sd = new Float64Array(d);
+  for (let j = 0; j < d; j++) { mean[j] /= n; sd[j] = Math.sqrt(Math.max(0, sq[j] / n - mean[j] * mean[j])); }
   const w1 = new Int32Array(U * d);
   const b1: number[] = new Array(U);
   const cost1 = new Float64Array(U);
@@ -183,7 +186,7 @@ function buildBase(net: DenseNetwork, x: Int32Array, n: number, densities: numbe
       if (lo[j] === hi[j]) folded += row[j] * lo[j];
       else varying.push(j);
     }
-    varying.sort((a, b) => Math.abs(row[b]) * meanAbs[b] - Math.abs(row[a]) * meanAbs[a] || a - b);
+    varying.sort((a, b) => Math.abs(row[b]) * sd[b] - Math.abs(row[a]) * sd[a] || a - b);
     for (let v = 0; v < V; v++) {
       const keep = v === 0 ? varying.length : Math.max(1, Math.round(densities[v - 1] * varying.length));
       const u = v * H + h;
