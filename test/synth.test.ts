@@ -315,10 +315,10 @@ test('CLI: synth from a float network with a held-out slice, and from an interp 
   // and counted as a disagreement, never widening the domain.
   const e2 = run(['synth', packed, `${data}[0:300]`, '--holdout', far, '-o', join(dir, 'far-synth.cnb'), '--json']);
   assert.equal(e2.code, 0, e2.err);
-  const h = JSON.parse(e2.out).holdout;
-  assert.equal(h.n, 2);
-  assert.equal(h.outsideDomain, 1);
-  assert.ok(h.agree <= 1);
+  const far2 = JSON.parse(e2.out).holdout;
+  assert.equal(far2.n, 2);
+  assert.equal(far2.outsideDomain, 1);
+  assert.ok(far2.agree <= 1);
   assert.equal(existsSync(join(dir, 'never.cnb')), false);
 });
 
