@@ -479,9 +479,13 @@ function leafMask(base: Base, pool: Pool, pts: Int32Array, isSynth: (p: number) 
     for (let i = 0; i < m; i++) if (changed[i]) cls[i] = newCls[i];
     return true;
   };
-  for (const h of neurons) {
-    for (const c of [-1, ...Array.from({ length: V - 1 }, (_, k) => V - 1 - k)]) {
+  // Two passes: every neuron to its sparsest version that passes, then every neuron dropped if
+  // that passes (measured: a cheaper frontier than trying drop, then sparse, neuron by neuron).
+  const passes: number[][] = [Array.from({ length: V - 1 }, (_, k) => V - 1 - k), [-1]];
+  for (const pass of passes) for (const h of neurons) {
+    for (const c of pass) {
       const cur = choice[h];
+      if (c === cur) break;
       const uOld = cur * H + h;
       const uNew = c * H + h;
       if (c >= 0 && base.cost1[uNew] >= base.cost1[uOld]) continue;
