@@ -22,7 +22,7 @@
 import { NeuronState } from '../../assembly/format.js';
 import { Prng } from '../data/prng.js';
 import type { DenseLayer, DenseNetwork, GraphNetwork } from '../network.js';
-import { forwardPass, SynthesisError } from './forward.js';
+import { forwardPass, I64_MAX, neuronBounds, SynthesisError } from './forward.js';
 import { GraphBuilder, type Ref } from './graph-builder.js';
 
 /** One setting of the knobs. */
@@ -350,7 +350,6 @@ interface Bins {
   theta: Float64Array;
   /** n × d bin of each point. */
   bin: Uint8Array;
-  count: Int32Array;
 }
 
 function makeBins(x: Int32Array, n: number, d: number, sampleN: number): Bins {
@@ -367,7 +366,7 @@ function makeBins(x: Int32Array, n: number, d: number, sampleN: number): Bins {
     }
     cuts.forEach((v, k) => { theta[j * (BINS - 1) + k] = v; });
   }
-  return { theta, bin: binOf(theta, x, n, d), count: new Int32Array(0) };
+  return { theta, bin: binOf(theta, x, n, d) };
 }
 
 function binOf(theta: Float64Array, x: Int32Array, n: number, d: number): Uint8Array {
@@ -588,12 +587,6 @@ function grow(base: Base, pool: Pool, nSynth: number, bins: Bins, d: number, C: 
   return rec(Int32Array.from({ length: pool.n }, (_, i) => i), 0);
 }
 
-function makePool(net: DenseNetwork, base: Base, xs: Int32Array, n: number, labels: Int32Array | null): Pool {
-  const a1 = firstLayer(base, xs, n, net.dim);
-  const label = labels ?? labelPool(base, a1, n);
-  return { n, x: xs, label, a1 };
-}
-
 function buildModel(net: DenseNetwork, x: Int32Array, truth: Int32Array, n: number, s: FidelitySetting, o: Required<Pick<FidelityOptions, 'densities' | 'distill' | 'seed' | 'minRelaxed'>>, cache?: Map<string, { base: Base; pool: Pool; bins: Bins }>): Model {
   const d = net.dim;
   const key = `${n}`;
@@ -676,6 +669,17 @@ function toGraph(net: DenseNetwork, model: Model, n: number): { graph: GraphNetw
   };
   const root = emit(model.root, 0);
   builder.resolveRefs();
+  // The base network never wraps over the domain (as the importer proves of every network):
+  // each layer's accumulator bound stays within i64.
+  let bound = Array.from({ length: d }, (_, j) => {
+    const lo = BigInt(net.domain.lo[j]);
+    const hi = BigInt(net.domain.hi[j]);
+    return (lo < 0n ? -lo : lo) > (hi < 0n ? -hi : hi) ? (lo < 0n ? -lo : lo) : (hi < 0n ? -hi : hi);
+  });
+  for (const l of layers) {
+    bound = neuronBounds(l, bound).neuron;
+    if (bound.some((b) => b > I64_MAX)) throw new SynthesisError('the base network with sparse first-layer versions could wrap i64 over the domain');
+  }
   const rows = new Int32Array(builder.rows.list.length * d);
   builder.rows.list.forEach((r, i) => rows.set(r, i * d));
   const graph: GraphNetwork = {
