@@ -6,7 +6,8 @@
 // network, as `verify --against` the dense blob counts it) on held-out inputs never used in
 // synthesis or in choosing. Reference points: the dense network, and `tree` built on the
 // network's own classes of the synthesis inputs. Writes the `synth-fidelity` section of
-// docs/BENCHMARKS.md. Run by bench/synth.ts: `npm run bench:synth-fidelity` (= bench:synth --fidelity; add
+// docs/BENCHMARKS.md and the same points to docs/synth-fidelity.json, which `condnet report
+// --frontier` draws. Run by bench/synth.ts: `npm run bench:synth-fidelity` (= bench:synth --fidelity; add
 // --quick for the clusters MLP only, printed), and after the other synth tables by `npm run bench:synth`.
 
 import { fileURLToPath } from 'node:url';
@@ -21,10 +22,13 @@ import { checkSynthesis } from '../host/synth/check.js';
 import { chooseSetting, DEFAULT_DENSITIES, FIDELITY_GRID, synthesizeWithSetting, validateSettings } from '../host/synth/fidelity.js';
 import { forwardPass } from '../host/synth/forward.js';
 import { prepareSynthesis } from '../host/synth/prepare.js';
+import { writeFileAtomic } from '../host/io/atomic-write.js';
+import type { Frontier, FrontierFile, FrontierPoint } from '../host/report/frontier-json.js';
 import { writeBenchmarkSection } from './markdown-section.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../../test/fixtures/${p}`, import.meta.url));
 const TARGETS = [0.9, 0.95, 0.97, 0.99];
+const FRONTIER_JSON = fileURLToPath(new URL('../../docs/synth-fidelity.json', import.meta.url));
 
 interface Case { name: string; model: string; modelText: string; train: string; holdout: string }
 const CASES: Case[] = [
@@ -46,7 +50,7 @@ function runBlob(blob: Uint8Array, xq: Int32Array, dim: number, n: number): { cl
   return { cls: r.out, mean: s / n };
 }
 
-function runCase(c: Case): string {
+function runCase(c: Case): { text: string; frontier: Frontier } {
   const t0 = performance.now();
   const ds = loadDataset(c.train);
   const holdout = loadDataset(c.holdout);
@@ -64,6 +68,10 @@ function runCase(c: Case): string {
   log(`${c.name}: dense ${fmt(dense.mean)} ops, tree ${fmt(treeRun.mean, 1)} ops at ${pct(treeAgree / holdout.n)}`);
   const tried = validateSettings(net, input.xq, ds.n, { onProgress: (k, n) => log(`${c.name}: validation ${k}/${n - 1}`) });
   const rows: string[] = [];
+  const points: FrontierPoint[] = [
+    { model: 'dense network', ops: dense.mean, fidelity: 1, chosenFor: [] },
+    { model: "`tree` on the network's classes", ops: treeRun.mean, fidelity: treeAgree / holdout.n, chosenFor: [] },
+  ];
   let outside = 0;
   const chosen = new Map<number, number[]>();
   for (const f of TARGETS) {
@@ -78,12 +86,14 @@ function runCase(c: Case): string {
     const h = check.holdout!;
     outside = h.outsideDomain;
     const ratio = dense.mean / h.ops.graph.total.mean;
+    points.push({ model: `ε = ${t.epsilon}${t.context ? ', region' : ''}`, ops: h.ops.graph.total.mean, fidelity: h.fidelity, chosenFor: chosen.get(k) ?? [] });
     rows.push(`| ε = ${t.epsilon}${t.context ? ', region' : ''} | ${pct(t.fidelity)} | ${fmt(t.meanOps)} | ${fmt(check.reproduced)} / ${fmt(check.n)} | ` +
       `${fmt(h.ops.graph.total.mean, 1)} | **${ratio.toFixed(2)}×** | **${pct(h.fidelity)}** | ${built.builder.branches} | ${built.builder.netLeaves} | ${fmt(blob.length)} | ${(chosen.get(k) ?? []).join(', ') || '–'} |`);
     log(`${c.name}: ε ${t.epsilon}${t.context ? ' region' : ''}: ${ratio.toFixed(2)}× fewer held-out mean ops, fidelity ${pct(h.fidelity)} (validation ${pct(t.fidelity)})`);
   });
   const seconds = (performance.now() - t0) / 1000;
-  return `### ${c.name}
+  const frontier: Frontier = { network: c.name, synthesis: c.train.replace(/^.*test\/fixtures/, 'test/fixtures'), holdout: c.holdout.replace(/^.*test\/fixtures/, 'test/fixtures'), points };
+  return { frontier, text: `### ${c.name}
 
 Network \`${c.modelText}\`, synthesis inputs \`${c.train.replace(/^.*test\/fixtures/, 'test/fixtures')}\` (${fmt(ds.n)}; ${fmt(Math.round(0.2 * ds.n))} of them the validation split),
 held-out \`${c.holdout.replace(/^.*test\/fixtures/, 'test/fixtures')}\` (${fmt(holdout.n)}${outside ? `, ${outside} outside the network's domain: refused, counted as disagreements` : ''}). ${seconds.toFixed(0)} s in all.
@@ -96,13 +106,14 @@ held-out \`${c.holdout.replace(/^.*test\/fixtures/, 'test/fixtures')}\` (${fmt(h
 | setting | validation fidelity | validation ops mean | exact | held-out ops mean | dense / graph | held-out fidelity | branches | net leaves | blob bytes | chosen by --target-fidelity |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|
 ${rows.join('\n')}
-`;
+` };
 }
 
 /** The section (or, `quick`, the clusters MLP only, printed). */
 export function runFidelityBench(quick: boolean): void {
 const t0 = performance.now();
-const parts = (quick ? CASES.slice(1) : CASES).map(runCase);
+const runs = (quick ? CASES.slice(1) : CASES).map(runCase);
+const parts = runs.map((r) => r.text);
 const seconds = (performance.now() - t0) / 1000;
 const body = `## Synthesis for fidelity: the ops / held-out fidelity frontier
 
@@ -122,6 +133,9 @@ ${parts.join('\n')}`;
 if (quick) process.stdout.write(body);
 else {
   writeBenchmarkSection('synth-fidelity', body);
+  // The same points for `condnet report --frontier` (docs/REPORT.md).
+  const file: FrontierFile = { version: 1, frontiers: runs.map((r) => r.frontier) };
+  writeFileAtomic(FRONTIER_JSON, JSON.stringify(file, null, 2) + '\n');
   process.stdout.write(`bench:synth-fidelity: wrote the synth-fidelity section of docs/BENCHMARKS.md (${seconds.toFixed(0)} s)\n`);
 }
 }

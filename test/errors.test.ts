@@ -23,6 +23,7 @@ import { OutputPathError } from '../host/io/atomic-write.js';
 import { McuError } from '../host/mcu/run.js';
 import { EnergyModelError } from '../host/measure/energy.js';
 import { PullError } from '../host/net/pull.js';
+import { FrontierShapeError } from '../host/report/frontier-json.js';
 import { SweepShapeError } from '../host/report/sweep-json.js';
 import { SynthesisError } from '../host/synth/forward.js';
 
@@ -44,6 +45,7 @@ const CASES: Array<[Error, number]> = [
   [new OutputPathError('/dev/stdout'), 2],
   [new PullError('http://127.0.0.1:1/m.cnb', '/nonexistent/m.cnb', 'refused'), 1],
   [new SweepShapeError('s.json: not JSON'), 1],
+  [new FrontierShapeError('f.json: not JSON'), 1],
   [new FlashExportError('--base must be an address', 2), 2],
   [new FlashExportError('the blob would run past 0xFFFFFFFF'), 1],
   [new OnnxExportError('m.cnb: not exact'), 1],

@@ -14,7 +14,7 @@ import { measure } from '../host/measure/measure.js';
 import { LOWER_BOUND } from '../host/measure/plot.js';
 import { sweep } from '../host/measure/sweep.js';
 import { histogramBins, MAX_CLASS_BARS, drawnClasses } from '../host/report/charts.js';
-import { collectReport, escapeHtml, FIGURES, parseSweepJson, renderReport, SweepShapeError } from '../host/report/index.js';
+import { collectReport, escapeHtml, FIGURES, FrontierShapeError, parseFrontierJson, parseSweepJson, renderReport, SweepShapeError } from '../host/report/index.js';
 import { buildFrom } from './helpers.js';
 
 const CLI = new URL('../host/cli/main.js', import.meta.url).pathname;
@@ -44,6 +44,22 @@ function assertSelfContained(html: string) {
   assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
 }
 
+/** A frontier as bench:synth-fidelity writes it (docs/synth-fidelity.json), two networks. */
+const FRONTIER = {
+  version: 1,
+  frontiers: [
+    { network: 'MNIST <MLP>', synthesis: 'mnist:10000[0:8000]', holdout: 'mnist:10000[8000:10000]', points: [
+      { model: 'dense network', ops: 104657, fidelity: 1, chosenFor: [] },
+      { model: "`tree` on the network's classes", ops: 8.6, fidelity: 0.7925, chosenFor: [] },
+      { model: 'ε = 0.01', ops: 104657 / 3.23, fidelity: 0.949, chosenFor: [0.95] },
+    ] },
+    { network: 'clusters MLP', synthesis: 'c.csv[0:4000]', holdout: 'c.csv[4000:5000]', points: [
+      { model: 'dense network', ops: 5714, fidelity: 1, chosenFor: [] },
+      { model: 'ε = 0.02', ops: 4000, fidelity: 0.96, chosenFor: [0.95] },
+    ] },
+  ],
+};
+
 test('the page: every section, one SVG per chart, escaped labels, nothing to fetch', async () => {
   const ds = loadDataset(csv, { header: true });
   const { blob } = buildFrom(ds, { construction: 'tree' });
@@ -53,11 +69,12 @@ test('the page: every section, one SVG per chart, escaped labels, nothing to fet
   assert.equal(data.classes.reduce((s, c) => s + c.count, 0), ds.n);
   assert.equal(data.parts.reduce((s, p) => s + p.bytes, 0), blob.length, 'parts add up to the blob');
   const report = sweep({ constructions: ['search', 'tree'], nMax: 128 });
-  const html = await renderReport({ model: 'dir/<m>.cnb', data, sweep: { file: 'sweep&.json', report } });
+  const frontier = parseFrontierJson(JSON.stringify(FRONTIER), 'f.json');
+  const html = await renderReport({ model: 'dir/<m>.cnb', data, sweep: { file: 'sweep&.json', report }, frontier: { file: 'f.json', report: frontier } });
 
   assert.ok(html.startsWith('<!doctype html>'));
   for (const h of ['Operations per input', 'Histogram of operations per input', 'Operations by class', 'Energy by class',
-    'Bytes of the blob by section', 'Operations against n (sweep)']) {
+    'Bytes of the blob by section', 'Operations against n (sweep)', 'Operations against fidelity (synthesis)']) {
     assert.ok(html.includes(`<h2>${h}</h2>`), h);
   }
   for (const id of FIGURES) assert.equal(html.split(`<figure id="${id}">`).length, 2, id);
@@ -68,6 +85,9 @@ test('the page: every section, one SVG per chart, escaped labels, nothing to fet
   }
   assert.ok(html.includes(`>${LOWER_BOUND}</text>`), 'the sweep draws the line-alternating bound');
   assert.ok(html.includes('>log₂ n</text>') && html.includes('>√n</text>'));
+  // The frontier: every point drawn and tabled, with its ratio to the dense network.
+  for (const p of FRONTIER.frontiers[0].points) assert.ok(html.includes(`>${p.model}</text>`) && html.includes(`<td>${escapeHtml(p.model)}</td>`), p.model);
+  assert.ok(html.includes('<td>3.23×</td><td>94.90%</td><td>0.95</td>'), 'a setting\'s row');
 
   // Labels: escaped in the tables, the title and the SVG text alike; none survives raw.
   for (const label of NASTY) {
@@ -79,11 +99,11 @@ test('the page: every section, one SVG per chart, escaped labels, nothing to fet
   assertSelfContained(html);
 
   // The same input gives the same page.
-  assert.equal(await renderReport({ model: 'dir/<m>.cnb', data, sweep: { file: 'sweep&.json', report } }), html);
-  // Without a sweep or an energy model, those two figures are left out.
+  assert.equal(await renderReport({ model: 'dir/<m>.cnb', data, sweep: { file: 'sweep&.json', report }, frontier: { file: 'f.json', report: frontier } }), html);
+  // Without a sweep, a frontier or an energy model, those three figures are left out.
   const bare = await renderReport({ model: 'm.cnb', data: collectReport(blob, ds) });
-  assert.equal(svgCount(bare), FIGURES.length - 2);
-  assert.ok(!bare.includes('id="sweep"') && !bare.includes('id="energy-by-class"'));
+  assert.equal(svgCount(bare), FIGURES.length - 3);
+  assert.ok(!bare.includes('id="sweep"') && !bare.includes('id="energy-by-class"') && !bare.includes('id="frontier"'));
 });
 
 test('measure and report read one summary: the same figures overall, by class and for energy', () => {
@@ -149,6 +169,22 @@ test('a sweep file of the wrong shape names the first wrong field', () => {
   }
 });
 
+test('a frontier file of the wrong shape names the first wrong field', () => {
+  const good = JSON.stringify(FRONTIER);
+  assert.equal(parseFrontierJson(good, 'f.json').frontiers[1].points.length, 2);
+  const cases: [string, RegExp][] = [
+    ['{', /f\.json: not JSON/],
+    ['{"version":2,"frontiers":[]}', /version should be 1/],
+    ['{"version":1,"frontiers":[]}', /frontiers should be a non-empty array/],
+    [good.replace('"fidelity":0.949', '"fidelity":94.9'), /frontiers\[0\]\.points\[2\]\.fidelity should be a share from 0 to 1/],
+    [good.replace('"ops":5714', '"ops":0'), /frontiers\[1\]\.points\[0\]\.ops should be a number above 0/],
+    [good.replace('"network":"clusters MLP",', ''), /frontiers\[1\]\.network should be a non-empty string/],
+  ];
+  for (const [text, re] of cases) {
+    assert.throws(() => parseFrontierJson(text, 'f.json'), (e: Error) => e instanceof FrontierShapeError && re.test(e.message), text.slice(0, 60));
+  }
+});
+
 test('condnet report: writes the page; a bad sweep or energy model is one line, no page', () => {
   const model = join(dir, 'nasty.cnb');
   assert.equal(run(['build', csv, '--construction', 'tree', '-o', model]).code, 0);
@@ -157,7 +193,7 @@ test('condnet report: writes the page; a bad sweep or energy model is one line, 
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /wrote .*report\.html \([\d,]+ bytes\)\n$/);
   const html = readFileSync(out, 'utf8');
-  assert.equal(svgCount(html), FIGURES.length - 1); // no sweep given
+  assert.equal(svgCount(html), FIGURES.length - 2); // no sweep, no frontier given
   assertSelfContained(html);
 
   const bad = join(dir, 'bad-sweep.json');

@@ -1,4 +1,4 @@
-// condnet report <model.cnb> <dataset> -o report.html [--sweep sweep.json] [--energy name|file]:
+// condnet report <model.cnb> <dataset> -o report.html [--sweep sweep.json] [--frontier f.json] [--energy name|file]:
 // one self-contained HTML page with the model's charts (host/report/, docs/REPORT.md).
 
 import { readFileSync } from 'node:fs';
@@ -7,12 +7,12 @@ import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
 import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, energyOf, loadDeviceEnergyModel, loadEnergyModel } from '../measure/energy.js';
 import { checkMcuResult, deviceEnergyReport, readMcuResult } from '../mcu/energy.js';
 import type { SweepReport } from '../measure/sweep.js';
-import { collectReport, parseSweepJson, renderReport } from '../report/index.js';
+import { collectReport, parseFrontierJson, parseSweepJson, renderReport, type FrontierFile } from '../report/index.js';
 import { CliError } from './errors.js';
 import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
-interface ReportFlags { output: string; sweep?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
+interface ReportFlags { output: string; sweep?: string; frontier?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
 
 export function registerReport(program: Command): void {
   withHeaderOptions(program
@@ -22,6 +22,7 @@ export function registerReport(program: Command): void {
     .argument('<dataset>', 'inputs to measure on (labelled dataset)')
     .requiredOption('-o, --output <file.html>', 'the page to write')
     .option('--sweep <sweep.json>', 'also draw ops against n from the JSON of "condnet sweep --json"')
+    .option('--frontier <frontier.json>', 'also draw mean ops against held-out fidelity of synthesized graphs, from the file of "npm run bench:synth-fidelity" (docs/synth-fidelity.json)')
     .option('--energy <name|file>', 'energy model: a built-in name (energy/<name>.json) or a JSON file', DEFAULT_ENERGY_MODEL)
     .option('--mcu <mcu.json>', 'energy on the Cortex-M4 from a saved "condnet mcu … --json" of this model on this dataset')
     .option('--device-energy <name|file>', 'device energy model for --mcu (docs/ENERGY.md)', DEFAULT_DEVICE_ENERGY_MODEL))
@@ -40,6 +41,16 @@ export function registerReport(program: Command): void {
           throw new CliError(`cannot read sweep ${flags.sweep}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         }
         sweep = parseSweepJson(text, flags.sweep);
+      }
+      let frontier: FrontierFile | undefined;
+      if (flags.frontier) {
+        let text: string;
+        try {
+          text = readFileSync(flags.frontier, 'utf8');
+        } catch (e) {
+          throw new CliError(`cannot read frontier ${flags.frontier}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        frontier = parseFrontierJson(text, flags.frontier);
       }
       const energy = loadEnergyModel(flags.energy);
       const deviceModel = flags.mcu === undefined ? undefined : loadDeviceEnergyModel(flags.deviceEnergy);
@@ -62,7 +73,10 @@ export function registerReport(program: Command): void {
       const drawing = p.step('draw the charts', 1);
       let html: string;
       try {
-        html = await renderReport({ model, data, ...(sweep && flags.sweep ? { sweep: { file: flags.sweep, report: sweep } } : {}), ...(device ? { device } : {}) });
+        html = await renderReport({
+          model, data, ...(sweep && flags.sweep ? { sweep: { file: flags.sweep, report: sweep } } : {}),
+          ...(frontier && flags.frontier ? { frontier: { file: flags.frontier, report: frontier } } : {}), ...(device ? { device } : {}),
+        });
         drawing.update(1);
       } finally {
         drawing.stop();

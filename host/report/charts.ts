@@ -185,3 +185,25 @@ export function sectionsSvg(parts: BlobPart[]): Promise<string> {
 export function fmt(x: number): string {
   return x.toLocaleString('en-US', { maximumFractionDigits: 2 });
 }
+
+/** The ops / held-out fidelity frontier of synthesized graphs (issue 18): mean ops per input on a
+ *  logarithmic axis against the share of held-out inputs answered as the network answers, one
+ *  colour per network, the dense network and `tree` among the points. */
+export function frontierSvg(points: Array<{ network: string; model: string; ops: number; fidelity: number }>): Promise<string> {
+  const rows = points.map((p) => ({ ...p, percent: 100 * p.fidelity }));
+  const encoding = {
+    x: { field: 'ops', type: 'quantitative' as const, scale: { type: 'log' as const }, title: 'mean ops per held-out input (log)' },
+    y: { field: 'percent', type: 'quantitative' as const, scale: { zero: false }, title: 'held-out fidelity (%)' },
+    color: { field: 'network', type: 'nominal' as const, title: 'network' },
+  };
+  const spec: TopLevelSpec = {
+    ...BASE,
+    height: 300,
+    data: { values: rows },
+    layer: [
+      { mark: { type: 'point', filled: true, size: 60 }, encoding: { ...encoding, shape: { field: 'model', type: 'nominal', legend: null } } },
+      { mark: { type: 'text', align: 'left', dx: 6, fontSize: 9 }, encoding: { ...encoding, text: { field: 'model' } } },
+    ],
+  };
+  return renderSvg(spec);
+}

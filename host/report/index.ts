@@ -6,16 +6,18 @@ import { basename } from 'node:path';
 import { opsVersusNSvg, LOWER_BOUND } from '../measure/plot.js';
 import type { SweepReport } from '../measure/sweep.js';
 import type { Stats } from '../measure/stats.js';
-import { drawnClasses, energyByClassSvg, fmt, histogramSvg, opsByClassSvg, prefixIds, sectionsSvg } from './charts.js';
+import { drawnClasses, energyByClassSvg, fmt, frontierSvg, histogramSvg, opsByClassSvg, prefixIds, sectionsSvg } from './charts.js';
+import type { FrontierFile } from './frontier-json.js';
 import type { ReportData } from './collect.js';
 import { formatEnergy, type DeviceEnergyReport } from '../mcu/energy.js';
 
 export { collectReport, type ReportData, type EnergyOf, type CollectOptions } from './collect.js';
 export { parseSweepJson, SweepShapeError } from './sweep-json.js';
+export { parseFrontierJson, FrontierShapeError, type FrontierFile } from './frontier-json.js';
 
-/** The figures a page can hold, by the id of their <figure>; `sweep` only with a sweep, and
- *  `energy-by-class` only with an energy model. */
-export const FIGURES = ['ops-histogram', 'ops-by-class', 'energy-by-class', 'blob-sections', 'sweep'] as const;
+/** The figures a page can hold, by the id of their <figure>; `sweep` only with a sweep,
+ *  `frontier` only with a synthesis frontier, and `energy-by-class` only with an energy model. */
+export const FIGURES = ['ops-histogram', 'ops-by-class', 'energy-by-class', 'blob-sections', 'sweep', 'frontier'] as const;
 export type FigureId = (typeof FIGURES)[number];
 
 export interface ReportInput {
@@ -23,6 +25,8 @@ export interface ReportInput {
   model: string;
   data: ReportData;
   sweep?: { file: string; report: SweepReport };
+  /** The ops / held-out fidelity frontier of synthesis (`report --frontier`). */
+  frontier?: { file: string; report: FrontierFile };
   /** Energy on the Cortex-M4 from a saved `condnet mcu --json` run (`report --mcu`); absent,
    *  the page says a device run is needed (the report never runs the device). */
   device?: { file: string; energy: DeviceEnergyReport };
@@ -121,6 +125,7 @@ export async function renderReport(input: ReportInput): Promise<string> {
     '</section>');
 
   if (input.sweep) parts.push(await sweepSection(input.sweep.file, input.sweep.report));
+  if (input.frontier) parts.push(await frontierSection(input.frontier.file, input.frontier.report));
 
   return `<!doctype html>
 <html lang="en">
@@ -162,6 +167,23 @@ function deviceSection(device: ReportInput['device']): string {
       + `derived from ${e.currentUAPerMHz} µA/MHz at ${e.supplyV} V: ${esc(e.part)}, ${esc(e.source)}. The whole chip's active current, `
       + 'unlike the 45 nm estimate above, which prices only the engine\'s operations and reads.</p>',
   ].join('\n');
+}
+
+async function frontierSection(file: string, r: FrontierFile): Promise<string> {
+  const points = r.frontiers.flatMap((f) => f.points.map((p) => ({ network: f.network, model: p.model, ops: p.ops, fidelity: p.fidelity })));
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  return ['<section>', '<h2>Operations against fidelity (synthesis)</h2>',
+    figure('frontier', await frontierSvg(points),
+      `Mean operations per held-out input, logarithmic, against the share of held-out inputs answered as the network answers, from <code>${esc(file)}</code>: `
+      + 'the dense network, <code>tree</code> built on the network\'s classes, and each setting <code>synth</code> tries (docs/SYNTH.md, "Fidelity"). '
+      + 'Held-out inputs are never used to build or to choose.'),
+    ...r.frontiers.map((f) => {
+      const dense = f.points[0].ops;
+      return `<p>${esc(f.network)}: synthesized on <code>${esc(f.synthesis)}</code>, held out <code>${esc(f.holdout)}</code>.</p>\n`
+        + table(['model', 'mean ops', `÷ ${esc(f.points[0].model)}`, 'held-out fidelity', 'chosen by --target-fidelity'],
+          f.points.map((p) => [p.model, p.ops, `${(dense / p.ops).toFixed(2)}×`, pct(p.fidelity), p.chosenFor.join(', ')]));
+    }),
+    '</section>'].join('\n');
 }
 
 async function sweepSection(file: string, r: SweepReport): Promise<string> {

@@ -35,7 +35,7 @@ test('a report opens in headless Chromium without errors and shows every plot', 
     assert.fail(`Chromium not found at ${CHROMIUM}: install Debian's package (apt-get install -y --no-install-recommends chromium) or set CHROMIUM to its path`);
   }
 
-  // A small model whose labels need escaping, and a small sweep, through the CLI as a user runs it.
+  // A small model whose labels need escaping, a small sweep and a frontier, through the CLI as a user runs it.
   const csv = join(dir, 'data.csv');
   writeFileSync(csv, 'u,v,label\n' + Array.from({ length: 60 }, (_, i) =>
     `${i % 9},${(i * 7) % 13},"${LABELS[i % 3].replace(/"/g, '""')}"`).join('\n') + '\n');
@@ -43,8 +43,13 @@ test('a report opens in headless Chromium without errors and shows every plot', 
   condnet(['build', csv, '--construction', 'tree', '-o', model]);
   const sweepJson = join(dir, 'sweep.json');
   writeFileSync(sweepJson, condnet(['sweep', '--constructions', 'search,tree', '--n-max', '256', '--json']));
+  // A synthesis frontier in the shape bench:synth-fidelity writes (docs/synth-fidelity.json).
+  const frontierJson = join(dir, 'frontier.json');
+  writeFileSync(frontierJson, JSON.stringify({ version: 1, frontiers: [{ network: 'an MLP', synthesis: 's.csv', holdout: 'h.csv', points: [
+    { model: 'dense network', ops: 100000, fidelity: 1 }, { model: 'tree', ops: 9, fidelity: 0.8 }, { model: 'ε = 0.01', ops: 32000, fidelity: 0.95, chosenFor: [0.95] },
+  ] }] }));
   const page = join(dir, 'report.html');
-  condnet(['report', model, csv, '--sweep', sweepJson, '-o', page]);
+  condnet(['report', model, csv, '--sweep', sweepJson, '--frontier', frontierJson, '-o', page]);
 
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
