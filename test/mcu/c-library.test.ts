@@ -205,7 +205,7 @@ for (const c of CASES) {
     assert.ok(stackUsed > 0 && stackUsed < sec('.stack'), `stack used ${stackUsed} of ${sec('.stack')}`);
     if (c.construction === 'search') {
       // Too small a stack fails the run (main.c's check, or a fault), never a quiet success.
-      const small = Math.max(256, (stackUsed >> 1) & ~7);
+      const small = Math.max(64, (stackUsed >> 1) & ~7);
       ok('make', ['-C', qemuDir, '-B', `STACK=${small}`]);
       const over = run('make', ['-C', qemuDir, 'run', `INPUTS=${inputs}`, 'TIMEOUT=900']);
       const overOut = readFileSync(join(qemuDir, 'build', 'out.txt'), 'utf8');
