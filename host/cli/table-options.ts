@@ -7,17 +7,8 @@ import { CONFLICT_POLICIES, type ConflictPolicy } from '../data/dataset.js';
 import { TABLE_FORMATS, type MissingPolicy, type TableFormat, type TableOptions } from '../data/table-options.js';
 import { CliError } from './errors.js';
 
-export interface TableFlags {
-  header?: boolean;
-  format?: TableFormat;
-  delimiter?: string;
-  label?: string;
-  features?: string;
-  ignore?: string;
-  categorical?: string;
-  onConflict?: ConflictPolicy;
-  missing?: MissingPolicy;
-}
+/** The flags as commander parses them: the reading options a user can set. */
+export type TableFlags = Pick<TableOptions, 'header' | 'format' | 'delimiter' | 'label' | 'features' | 'ignore' | 'categorical' | 'onConflict' | 'missing'>;
 
 /** `--delimiter`: one character; `tab` and `\t` name the tab. */
 export function parseDelimiter(v: string): string {
