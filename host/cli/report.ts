@@ -6,13 +6,21 @@ import type { Command } from 'commander';
 import { checkOutputPath, writeFileAtomic } from '../io/atomic-write.js';
 import { DEFAULT_DEVICE_ENERGY_MODEL, DEFAULT_ENERGY_MODEL, energyOf, loadDeviceEnergyModel, loadEnergyModel } from '../measure/energy.js';
 import { checkMcuResult, deviceEnergyReport, readMcuResult } from '../mcu/energy.js';
-import type { SweepReport } from '../measure/sweep.js';
-import { collectReport, parseFrontierJson, parseSweepJson, renderReport, type FrontierFile } from '../report/index.js';
+import { collectReport, parseFrontierJson, parseSweepJson, renderReport } from '../report/index.js';
 import { CliError } from './errors.js';
 import { openDatasetFor, openModelFile, withHeaderOptions } from './io.js';
 import { progress } from './progress.js';
 
 interface ReportFlags { output: string; sweep?: string; frontier?: string; energy: string; header?: boolean; mcu?: string; deviceEnergy: string }
+
+/** A file the report draws from, as text; a read failure is one line naming it. */
+function readInputFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
 
 export function registerReport(program: Command): void {
   withHeaderOptions(program
@@ -32,26 +40,8 @@ export function registerReport(program: Command): void {
       // Every input is checked before the long part, so a typo fails at once.
       checkOutputPath(flags.output);
       const opened = openModelFile(model);
-      let sweep: SweepReport | undefined;
-      if (flags.sweep) {
-        let text: string;
-        try {
-          text = readFileSync(flags.sweep, 'utf8');
-        } catch (e) {
-          throw new CliError(`cannot read sweep ${flags.sweep}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-        sweep = parseSweepJson(text, flags.sweep);
-      }
-      let frontier: FrontierFile | undefined;
-      if (flags.frontier) {
-        let text: string;
-        try {
-          text = readFileSync(flags.frontier, 'utf8');
-        } catch (e) {
-          throw new CliError(`cannot read frontier ${flags.frontier}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-        frontier = parseFrontierJson(text, flags.frontier);
-      }
+      const sweep = flags.sweep === undefined ? undefined : parseSweepJson(readInputFile(flags.sweep, 'sweep'), flags.sweep);
+      const frontier = flags.frontier === undefined ? undefined : parseFrontierJson(readInputFile(flags.frontier, 'frontier'), flags.frontier);
       const energy = loadEnergyModel(flags.energy);
       const deviceModel = flags.mcu === undefined ? undefined : loadDeviceEnergyModel(flags.deviceEnergy);
       const mcuResult = flags.mcu === undefined ? undefined : readMcuResult(flags.mcu);

@@ -128,13 +128,14 @@ function countFloatAgreement(graph: Int32Array, float: Int32Array): number {
   return k;
 }
 
+const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
+
 function humanReport(r: {
   network: string; layers: string[]; dataset: string; n: number; leaves: LeafKind; depthLimit: number;
   synthesis: ReturnType<typeof synthesize>['stats']; blobBytes: { dense: number; graph: number }; output: string | null;
   quantization?: string; integerAgreement?: { agree: number; n: number }; floatAgreement?: { agree: number; n: number }; limit?: string;
 }, check: ReturnType<typeof checkSynthesis>, exact: boolean): string {
   const s = r.synthesis;
-  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const plural = (k: number, one: string, many = `${one}s`) => `${k.toLocaleString('en-US')} ${k === 1 ? one : many}`;
   const lines: string[] = [];
   lines.push(`${r.network}: ${r.layers.join(', ')}`);
@@ -146,30 +147,38 @@ function humanReport(r: {
     (s.skippedWide + s.skippedBound > 0 ? `; refused tests: ${s.skippedWide} wider than i32, ${s.skippedBound} past the i64 bound` : ''));
   const count = (a: { agree: number; n: number }) => `${a.agree.toLocaleString('en-US')} / ${a.n.toLocaleString('en-US')}`;
   if (r.quantization) lines.push(`quantized: ${r.quantization}`);
-  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the integer network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)` +
-    (r.floatAgreement && r.integerAgreement ? `, and the float network's on ${count(r.floatAgreement)} (the integer network's on ${count(r.integerAgreement)}${r.limit ? `: ${r.limit}` : ''})` : ''));
+  const float = r.floatAgreement && r.integerAgreement
+    ? `, and the float network's on ${count(r.floatAgreement)} (the integer network's on ${count(r.integerAgreement)}${r.limit ? `: ${r.limit}` : ''})` : '';
+  lines.push(...checkLines(check, exact, r.blobBytes, r.output, { cmp: true, float }));
+  return lines.join('\n') + '\n';
+}
+
+/** What both reports say of the engine's check: exact or not, the ops of the dense network and
+ *  the graph side by side (with `cmp`, its rows too), fidelity on held-out inputs, and the file. */
+function checkLines(check: ReturnType<typeof checkSynthesis>, exact: boolean, blobBytes: { dense: number; graph: number }, output: string | null,
+  opts: { cmp: boolean; float?: string }): string[] {
+  const lines = [`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the integer network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)${opts.float ?? ''}`];
   for (const m of check.mismatches) lines.push(`  line ${m.line}: network "${m.expected}", graph "${m.got}"`);
   const o = check.ops;
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) + '×' : '-');
-  const rows: (string | number)[][] = [
-    ['ops mean', o.dense.total.mean, o.graph.total.mean, ratio(o.dense.total.mean, o.graph.total.mean)],
-    ['ops max', o.dense.total.max, o.graph.total.max, ratio(o.dense.total.max, o.graph.total.max)],
-    ['cmp mean', o.dense.cmp.mean, o.graph.cmp.mean, ratio(o.dense.cmp.mean, o.graph.cmp.mean)],
-    ['cmp max', o.dense.cmp.max, o.graph.cmp.max, ratio(o.dense.cmp.max, o.graph.cmp.max)],
-    ['blob bytes', r.blobBytes.dense, r.blobBytes.graph, ratio(r.blobBytes.dense, r.blobBytes.graph)],
-  ];
+  const row = (name: string, a: number, b: number): (string | number)[] => [name, a, b, ratio(a, b)];
   const h = check.holdout;
-  if (h) {
-    rows.push([`held-out ops mean`, h.ops.dense.total.mean, h.ops.graph.total.mean, ratio(h.ops.dense.total.mean, h.ops.graph.total.mean)]);
-    rows.push([`held-out ops max`, h.ops.dense.total.max, h.ops.graph.total.max, ratio(h.ops.dense.total.max, h.ops.graph.total.max)]);
-  }
+  const rows = [
+    row('ops mean', o.dense.total.mean, o.graph.total.mean),
+    row('ops max', o.dense.total.max, o.graph.total.max),
+    ...(opts.cmp ? [row('cmp mean', o.dense.cmp.mean, o.graph.cmp.mean), row('cmp max', o.dense.cmp.max, o.graph.cmp.max)] : []),
+    row('blob bytes', blobBytes.dense, blobBytes.graph),
+    ...(h ? [row('held-out ops mean', h.ops.dense.total.mean, h.ops.graph.total.mean)] : []),
+    ...(h && opts.cmp ? [row('held-out ops max', h.ops.dense.total.max, h.ops.graph.total.max)] : []),
+  ];
   lines.push('', table(rows, ['', 'dense', 'graph', 'dense/graph']), '');
   if (h) {
     lines.push(`held out ${h.dataset}: the graph agrees with the network on ${h.agree.toLocaleString('en-US')} / ${h.n.toLocaleString('en-US')} inputs (fidelity ${pct(h.fidelity)})` +
+      (h.outsideDomain ? `; ${h.outsideDomain} outside the domain, refused and counted as disagreements` : '') +
       (h.accuracy ? `; accuracy against the labels: network ${pct(h.accuracy.dense)}, graph ${pct(h.accuracy.graph)}` : ''));
   }
-  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : exact ? 'nothing written' : 'nothing written: the graph is not exact (a bug: please report it)');
-  return lines.join('\n') + '\n';
+  lines.push(output ? `wrote ${output} (${blobBytes.graph.toLocaleString('en-US')} bytes)` : exact ? 'nothing written' : 'nothing written: the graph is not exact (a bug: please report it)');
+  return lines;
 }
 
 function fidelityReport(r: {
@@ -177,30 +186,13 @@ function fidelityReport(r: {
   blobBytes: { dense: number; graph: number }; output: string | null;
 }, check: ReturnType<typeof checkSynthesis>, exact: boolean): string {
   const s = r.synthesis;
-  const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
   const lines: string[] = [];
   lines.push(`${r.network}: ${r.layers.join(', ')}`);
   lines.push(`${r.dataset}: ${r.n.toLocaleString('en-US')} inputs (${s.validation.n.toLocaleString('en-US')} set aside to choose among ${s.tried.length} settings), ${s.distilled.toLocaleString('en-US')} distilled inputs`);
   lines.push(`target fidelity ${pct(r.targetFidelity)}: ${s.targetMet ? 'met' : 'NOT met (the most faithful setting is used)'} on the validation inputs: ` +
     `setting ε = ${s.setting.epsilon}, leaf size ${s.setting.minLeaf}: validation fidelity ${pct(s.validation.fidelity)} at ${Math.round(s.validation.meanOps).toLocaleString('en-US')} mean ops`);
   lines.push(`synthesized in ${s.seconds.toFixed(1)} s: ${s.branches} single-coordinate branches, ${s.netLeaves} net leaves, ${s.classLeaves} class leaves, ${s.masks} masks, depth ${s.maxDepth}`);
-  lines.push(`${exact ? 'exact' : 'NOT EXACT'}: the graph answers the integer network's class on ${check.reproduced.toLocaleString('en-US')} / ${check.n.toLocaleString('en-US')} inputs in the engine (release and counting builds)`);
-  for (const m of check.mismatches) lines.push(`  line ${m.line}: network "${m.expected}", graph "${m.got}"`);
-  const o = check.ops;
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) + '×' : '-');
-  const rows: (string | number)[][] = [
-    ['ops mean', o.dense.total.mean, o.graph.total.mean, ratio(o.dense.total.mean, o.graph.total.mean)],
-    ['ops max', o.dense.total.max, o.graph.total.max, ratio(o.dense.total.max, o.graph.total.max)],
-    ['blob bytes', r.blobBytes.dense, r.blobBytes.graph, ratio(r.blobBytes.dense, r.blobBytes.graph)],
-  ];
-  const h = check.holdout;
-  if (h) rows.push(['held-out ops mean', h.ops.dense.total.mean, h.ops.graph.total.mean, ratio(h.ops.dense.total.mean, h.ops.graph.total.mean)]);
-  lines.push('', table(rows, ['', 'dense', 'graph', 'dense/graph']), '');
-  if (h) {
-    lines.push(`held out ${h.dataset}: the graph agrees with the network on ${h.agree.toLocaleString('en-US')} / ${h.n.toLocaleString('en-US')} inputs (fidelity ${pct(h.fidelity)})` +
-      (h.outsideDomain ? `; ${h.outsideDomain} outside the domain, refused and counted as disagreements` : ''));
-  }
-  lines.push(r.output ? `wrote ${r.output} (${r.blobBytes.graph.toLocaleString('en-US')} bytes)` : 'nothing written');
+  lines.push(...checkLines(check, exact, r.blobBytes, r.output, { cmp: false }));
   return lines.join('\n') + '\n';
 }
 
